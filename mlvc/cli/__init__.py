@@ -1,0 +1,54 @@
+"""The `mlvc` command line: parse arguments, call `mlvc.Repo`, render. Errors end here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from mlvc.errors import MlvcError
+
+app = typer.Typer(
+    name="mlvc",
+    help="Git-native data and model versioning with chunk-level deduplication.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Importing the command modules registers their commands on `app`.
+from mlvc.cli import workspace as _workspace  # noqa: E402, F401
+
+EXIT_INTERRUPTED = 130
+EXIT_UNEXPECTED = 3
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI; turn every error into a one-line message and an exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        # typer handles usage errors, --help and Ctrl-C itself and ends with SystemExit
+        app(args=args, prog_name="mlvc")
+    except MlvcError as error:
+        _fail(f"error: {error}", error.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as unexpected:
+        if os.environ.get("MLVC_DEBUG"):
+            raise
+        _fail(
+            f"unexpected error: {type(unexpected).__name__}: {unexpected} "
+            "(set MLVC_DEBUG=1 for a traceback)",
+            EXIT_UNEXPECTED,
+        )
+    sys.exit(0)
+
+
+def _fail(message: str, code: int) -> None:
+    sys.stderr.write(f"mlvc: {message}\n")
+    sys.exit(code)

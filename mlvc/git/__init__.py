@@ -1,0 +1,1 @@
+"""Everything mlvc asks of git: the work tree, its files, its history."""

@@ -1,0 +1,172 @@
+"""`Repo`: the library API. One method per command; the CLI only renders what they return."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+
+from mlvc.config import CONFIG_NAME, Config, default_document, load_config, write_document
+from mlvc.errors import NotInitializedError, PathOutsideRepositoryError, UnsupportedPathError
+from mlvc.git.history import GitHistory
+from mlvc.git.worktree import find_worktree_root, list_files
+from mlvc.lock import repository_lock
+from mlvc.pointer import POINTER_SUFFIX, Pointer, data_path_of, parse_pointer, pointer_path_of
+from mlvc.progress import SILENT, Progress
+from mlvc.store.objects import ObjectStore
+from mlvc.store.state import StatCache
+from mlvc.workspace.results import (
+    AddResult,
+    CheckoutResult,
+    FileChange,
+    GcResult,
+    PathStatus,
+)
+
+MLVC_DIR = ".mlvc"
+_INTERNAL_IGNORES = "/cache/\n/tmp/\n/state.db*\n/lock\n/config.local.toml\n"
+
+
+class Repo:
+    """An mlvc repository: a git work tree with a `.mlvc/` directory."""
+
+    def __init__(self, path: str | Path = ".") -> None:
+        self.root = find_worktree_root(Path(path))
+        self.mlvc_dir = self.root / MLVC_DIR
+        if not (self.mlvc_dir / CONFIG_NAME).is_file():
+            raise NotInitializedError(self.root)
+
+    @classmethod
+    def init(cls, path: str | Path = ".") -> Repo:
+        """Create `.mlvc/` in the work tree containing `path`; harmless when it exists."""
+        root = find_worktree_root(Path(path))
+        mlvc_dir = root / MLVC_DIR
+        for directory in (mlvc_dir, mlvc_dir / "cache" / "packs", mlvc_dir / "tmp"):
+            directory.mkdir(parents=True, exist_ok=True)
+        if not (mlvc_dir / CONFIG_NAME).exists():
+            write_document(mlvc_dir / CONFIG_NAME, default_document())
+        ignore_file = mlvc_dir / ".gitignore"
+        if not ignore_file.exists():
+            ignore_file.write_text(_INTERNAL_IGNORES, encoding="utf-8")
+        return cls(root)
+
+    # -- parts, opened on first use -------------------------------------------------
+
+    @cached_property
+    def config(self) -> Config:
+        """The merged configuration."""
+        return load_config(self.mlvc_dir)
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        """The local cache of packs."""
+        directory = self.mlvc_dir / "cache" / "packs"
+        directory.mkdir(parents=True, exist_ok=True)
+        return ObjectStore(directory, fsync=self.config.fsync)
+
+    @cached_property
+    def stat_cache(self) -> StatCache:
+        """The (inode, size, mtime) -> oid cache."""
+        (self.mlvc_dir / "tmp").mkdir(exist_ok=True)
+        return StatCache(self.mlvc_dir / "state.db", self.mlvc_dir / "tmp" / "clock")
+
+    @cached_property
+    def history(self) -> GitHistory:
+        """Pointer files at git revisions."""
+        return GitHistory(self.root)
+
+    @contextmanager
+    def locked(self, *, exclusive: bool) -> Iterator[None]:
+        """Hold the repository lock; writers take it exclusively."""
+        with repository_lock(self.mlvc_dir / "lock", exclusive=exclusive):
+            yield
+
+    def close(self) -> None:
+        """Save the stat cache and close open files."""
+        if "stat_cache" in self.__dict__:
+            self.stat_cache.close()
+        if "store" in self.__dict__:
+            self.store.close()
+
+    def __enter__(self) -> Repo:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- paths and pointers ---------------------------------------------------------
+
+    def data_path(self, user_path: str | Path) -> str:
+        """The repository-relative data path a user path names (a pointer names its data)."""
+        absolute = Path(os.path.abspath(user_path))
+        try:
+            relative = absolute.relative_to(self.root).as_posix()
+        except ValueError:
+            raise PathOutsideRepositoryError(str(user_path), self.root) from None
+        if relative == ".":
+            raise UnsupportedPathError(str(user_path), "it is the root of the repository")
+        if relative.endswith(POINTER_SUFFIX):
+            relative = data_path_of(relative)
+        first = relative.split("/", 1)[0]
+        if first in (".git", MLVC_DIR):
+            raise UnsupportedPathError(relative, f"it is inside {first}/")
+        if "\n" in relative or "\r" in relative:
+            raise UnsupportedPathError(relative, "its name contains a line break")
+        return relative
+
+    def tracked_paths(self) -> list[str]:
+        """Data paths whose pointer file is in the workspace."""
+        pointers = list_files(self.root, "*" + POINTER_SUFFIX)
+        return [data_path_of(path) for path in pointers if (self.root / path).is_file()]
+
+    def read_pointer(self, data_path: str) -> Pointer:
+        """Parse the workspace pointer file of a tracked path."""
+        pointer_path = pointer_path_of(data_path)
+        return parse_pointer((self.root / pointer_path).read_bytes(), pointer_path)
+
+    # -- commands -------------------------------------------------------------------
+
+    def add(self, paths: Sequence[str | Path], progress: Progress = SILENT) -> list[AddResult]:
+        """Store files and directories in the cache and write their pointer files."""
+        from mlvc.workspace.add import add_paths
+
+        return add_paths(self, [self.data_path(path) for path in paths], progress)
+
+    def status(self) -> list[PathStatus]:
+        """Compare every tracked path in the workspace with its pointer."""
+        from mlvc.workspace.status import workspace_status
+
+        return workspace_status(self)
+
+    def checkout(
+        self,
+        paths: Sequence[str | Path] = (),
+        *,
+        force: bool = False,
+        progress: Progress = SILENT,
+    ) -> CheckoutResult:
+        """Make the workspace match the pointer files, from the cache."""
+        from mlvc.workspace.checkout import checkout_paths
+
+        selected = [self.data_path(path) for path in paths] or None
+        return checkout_paths(self, selected, force=force, progress=progress)
+
+    def diff(self, old: str | None = None, new: str | None = None) -> list[FileChange]:
+        """File-level changes between two revisions; `None` as `new` means the workspace."""
+        from mlvc.workspace.diff import diff_revisions
+
+        return diff_revisions(self, old or "HEAD", new)
+
+    def remove(self, paths: Sequence[str | Path]) -> list[str]:
+        """Stop tracking paths; their data stays in the workspace and the cache."""
+        from mlvc.workspace.remove import remove_paths
+
+        return remove_paths(self, [self.data_path(path) for path in paths])
+
+    def gc(self, *, dry_run: bool = False, workspace_only: bool = False) -> GcResult:
+        """Delete cached data that no pointer in the workspace or in git history references."""
+        from mlvc.store.gc import collect_garbage
+
+        return collect_garbage(self, dry_run=dry_run, workspace_only=workspace_only)

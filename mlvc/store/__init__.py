@@ -1,0 +1,1 @@
+"""Packs, the object store built on them, the stat cache and garbage collection."""

@@ -1,0 +1,1 @@
+"""The workspace commands: add, status, checkout, diff, rm."""
