@@ -36,9 +36,7 @@ class ChunkParams:
 
     @cached_property
     def _chunker(self) -> pyfastcdc.FastCDC:
-        return pyfastcdc.FastCDC(
-            self.avg_size, min_size=self.min_size, max_size=self.max_size
-        )
+        return pyfastcdc.FastCDC(self.avg_size, min_size=self.min_size, max_size=self.max_size)
 
     def iter_file(self, path: Path) -> Iterator[memoryview]:
         """Yield the chunks of a file; each view is valid only until the next one."""

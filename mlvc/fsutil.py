@@ -31,12 +31,11 @@ def atomic_target(target: Path) -> Iterator[Path]:
 
 def write_file_atomic(target: Path, data: bytes, *, fsync: bool = False) -> None:
     """Write `data` to `target` through a temporary file and a rename."""
-    with atomic_target(target) as temp:
-        with open(temp, "xb") as stream:
-            stream.write(data)
-            if fsync:
-                stream.flush()
-                os.fsync(stream.fileno())
+    with atomic_target(target) as temp, open(temp, "xb") as stream:
+        stream.write(data)
+        if fsync:
+            stream.flush()
+            os.fsync(stream.fileno())
 
 
 def fsync_directory(directory: Path) -> None:

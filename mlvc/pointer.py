@@ -89,18 +89,20 @@ def parse_pointer(text: bytes, path: str) -> Pointer:
         values[key] = value.strip()
     if values.get("version") != POINTER_VERSION:
         found = values.get("version", "none")
-        raise PointerFormatError(path, f"unsupported version '{found}' (expected {POINTER_VERSION})")
+        raise PointerFormatError(
+            path, f"unsupported version '{found}' (expected {POINTER_VERSION})"
+        )
     return _pointer_from_values(values, path)
 
 
 def _pointer_from_values(values: dict[str, str], path: str) -> Pointer:
-    for required in ("kind", "oid", "size", "files"):
+    try:
+        kind = PointerKind(values.get("kind", ""))
+    except ValueError:
+        raise PointerFormatError(path, f"unknown kind '{values.get('kind', '')}'") from None
+    for required in ("oid", "size", "files"):
         if required not in values:
             raise PointerFormatError(path, f"missing key '{required}'")
-    try:
-        kind = PointerKind(values["kind"])
-    except ValueError:
-        raise PointerFormatError(path, f"unknown kind '{values['kind']}'") from None
     oid = oid_from_text(values["oid"])
     if oid is None:
         raise PointerFormatError(path, f"bad oid '{values['oid']}'")

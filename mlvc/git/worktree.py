@@ -36,7 +36,9 @@ def run_git(root: Path, *args: str) -> bytes:
         raise GitCommandError("git", "the git command is not installed") from None
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitCommandError(f"git {args[0]}", detail[-1] if detail else f"exit {result.returncode}")
+        raise GitCommandError(
+            f"git {args[0]}", detail[-1] if detail else f"exit {result.returncode}"
+        )
     return result.stdout
 
 

@@ -67,9 +67,7 @@ def collect_garbage(repo: Repo, *, dry_run: bool, workspace_only: bool) -> GcRes
         store = repo.store
         bytes_before = store.disk_usage()
         live = live_oids(store, referenced_pointers(repo, workspace_only=workspace_only))
-        temp_files = [
-            path for path in store.directory.iterdir() if _is_leftover(store, path.name)
-        ]
+        temp_files = [path for path in store.directory.iterdir() if _is_leftover(store, path.name)]
         freed = sum(path.stat().st_size for path in temp_files)
         rewritten = dead_count = live_count = 0
         to_rewrite: list[tuple[str, list[IndexEntry]]] = []

@@ -77,9 +77,7 @@ class StatCache:
             "WHERE path = ? OR (path >= ? AND path < ?)",
             (prefix, prefix + "/", prefix + "0"),
         )
-        return {
-            row[0]: (StatKey(row[1], row[2], row[3]), row[4], bytes(row[5])) for row in cursor
-        }
+        return {row[0]: (StatKey(row[1], row[2], row[3]), row[4], bytes(row[5])) for row in cursor}
 
     @staticmethod
     def trusted(row: tuple[StatKey, int, Oid] | None, key: StatKey) -> Oid | None:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from mlvc.errors import (
     FileChangedError,
     OverlappingPathError,
-    PointerFormatError,
     PathNotFoundError,
+    PointerFormatError,
     TrackedByGitError,
 )
 from mlvc.fsutil import write_file_atomic
@@ -84,7 +84,9 @@ def _store_and_point(
         raise
     finally:
         progress.end()
-    results = [_write_pointer(repo, path, pointer, added) for path, (pointer, added) in pointers.items()]
+    results = [
+        _write_pointer(repo, path, pointer, added) for path, (pointer, added) in pointers.items()
+    ]
     add_ignores(repo.root, list(pointers))
     repo.stat_cache.save()
     return results

@@ -24,7 +24,7 @@ from mlvc.tree import EntryMode, TreeEntry
 from mlvc.workspace.add import contains
 from mlvc.workspace.compare import pointer_snapshot
 from mlvc.workspace.results import CheckoutResult
-from mlvc.workspace.scan import Snapshot, WorkspaceHasher, join, list_work_files
+from mlvc.workspace.scan import WorkspaceHasher, join, list_work_files
 
 if TYPE_CHECKING:
     from mlvc.repo import Repo
@@ -108,9 +108,14 @@ def _plan(repo: Repo, hasher: WorkspaceHasher, path: str) -> _Plan:
         current = actual.get(relative)
         if current == entry:
             plan.unchanged += 1
-        elif current is not None and current.oid == entry.oid and EntryMode.LINK not in (
-            current.mode,
-            entry.mode,
+        elif (
+            current is not None
+            and current.oid == entry.oid
+            and EntryMode.LINK
+            not in (
+                current.mode,
+                entry.mode,
+            )
         ):
             plan.chmods.append(entry)
         else:

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The main job end to end in a throw-away git repository: track a dataset and a model,
+# change them over two commits, and bring the first version back byte for byte.
+set -euo pipefail
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/mlvc-demo.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export GIT_AUTHOR_NAME="mlvc demo" GIT_AUTHOR_EMAIL="demo@mlvc.invalid"
+export GIT_COMMITTER_NAME="mlvc demo" GIT_COMMITTER_EMAIL="demo@mlvc.invalid"
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+
+python3 - <<'PY'
+import os, random
+rng = random.Random(7)
+os.makedirs("data/images", exist_ok=True)
+os.makedirs("models", exist_ok=True)
+for i in range(500):
+    with open(f"data/images/img{i:03d}.bin", "wb") as f:
+        f.write(rng.randbytes(rng.randrange(1_000, 20_000)))
+with open("models/model.safetensors", "wb") as f:
+    f.write(rng.randbytes(32 * 1024 * 1024))
+PY
+
+step git init -q -b main
+step mlvc init
+step mlvc add data/images models/model.safetensors
+step git add .mlvc data/images.mlvc models/model.safetensors.mlvc .gitignore
+step git commit -q -m "v1: dataset and model"
+v1_sum="$(sha256sum models/model.safetensors | cut -d' ' -f1)"
+
+echo; echo "# retrain: 1 MiB of the 32 MiB model changes, two images change, one is new"
+python3 - <<'PY'
+import os
+with open("models/model.safetensors", "r+b") as f:
+    f.seek(16 * 1024 * 1024)
+    f.write(os.urandom(1024 * 1024))
+for name in ("img001.bin", "img002.bin"):
+    with open(f"data/images/{name}", "wb") as f:
+        f.write(os.urandom(4096))
+with open("data/images/img500.bin", "wb") as f:
+    f.write(os.urandom(4096))
+PY
+step mlvc status
+step du -sh .mlvc/cache
+step mlvc add data/images models/model.safetensors
+step du -sh .mlvc/cache
+step git commit -q -am "v2: retrained"
+step mlvc diff HEAD~1 HEAD
+
+echo; echo "# back to v1's data"
+step git checkout -q HEAD~1 -- '*.mlvc'
+step mlvc checkout
+now_sum="$(sha256sum models/model.safetensors | cut -d' ' -f1)"
+[ "$v1_sum" = "$now_sum" ] && echo "model.safetensors is byte for byte v1 ($now_sum)"
+step mlvc status
+step git checkout -q HEAD -- '*.mlvc'
+step mlvc checkout
+step mlvc gc --dry-run
+echo; echo "demo finished"
