@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyfastcdc
+if TYPE_CHECKING:
+    import pyfastcdc
 
 DEFAULT_MIN_SIZE = 16 * 1024
 DEFAULT_AVG_SIZE = 64 * 1024
@@ -36,6 +38,8 @@ class ChunkParams:
 
     @cached_property
     def _chunker(self) -> pyfastcdc.FastCDC:
+        import pyfastcdc  # imported on first use: commands that only read need not load it
+
         return pyfastcdc.FastCDC(self.avg_size, min_size=self.min_size, max_size=self.max_size)
 
     def iter_file(self, path: Path) -> Iterator[memoryview]:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from mlvc.chunking import ChunkParams
 from mlvc.errors import ConfigError
 from mlvc.fsutil import write_file_atomic
@@ -57,6 +55,8 @@ def read_document(path: Path) -> dict[str, Any]:
 
 def write_document(path: Path, document: dict[str, Any]) -> None:
     """Write one TOML file atomically."""
+    import tomli_w  # only writers pay for the import
+
     write_file_atomic(path, tomli_w.dumps(document).encode("utf-8"))
 
 

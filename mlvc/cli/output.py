@@ -5,31 +5,27 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import Any
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
-from rich.progress import Progress as RichBar
+from typing import TYPE_CHECKING, Any
 
 from mlvc.progress import SILENT, Progress
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress as RichBar
+    from rich.progress import TaskID
 
 PLAIN_INTERVAL_SECONDS = 5.0
 
 
-def stdout_console() -> Console:
-    """Where results go."""
-    return Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
+def echo(line: str = "") -> None:
+    """Write one line of results to stdout (rich is imported only where it draws something)."""
+    sys.stdout.write(line + "\n")
 
 
 def stderr_console() -> Console:
     """Where diagnostics and progress go."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
@@ -54,7 +50,16 @@ class RichProgress(Progress):
     """A redrawn progress bar, for terminals."""
 
     def __init__(self, console: Console) -> None:
-        self._bar = RichBar(
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+        from rich.progress import Progress as RichBar
+
+        self._bar: RichBar = RichBar(
             TextColumn("{task.description}"),
             BarColumn(),
             DownloadColumn(binary_units=True),

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlvc.cli import app
-from mlvc.cli.output import human_size, make_progress, print_json, stdout_console
+from mlvc.cli.output import echo, human_size, make_progress, print_json
 from mlvc.repo import Repo
 from mlvc.workspace.results import FileChange, PathState, PathStatus
 
@@ -21,8 +21,8 @@ def init(quiet: Quiet = False) -> None:
     """Set up mlvc in the current git work tree (harmless when already done)."""
     repo = Repo.init(Path.cwd())
     if not quiet:
-        stdout_console().print(f"Initialized mlvc in {repo.mlvc_dir}")
-        stdout_console().print("Commit .mlvc/config.toml and .mlvc/.gitignore to share the setup.")
+        echo(f"Initialized mlvc in {repo.mlvc_dir}")
+        echo("Commit .mlvc/config.toml and .mlvc/.gitignore to share the setup.")
 
 
 @app.command()
@@ -35,18 +35,17 @@ def add(
         results = repo.add(paths, progress=make_progress(quiet))
     if quiet:
         return
-    console = stdout_console()
     for result in results:
         pointer = result.pointer
         what = f"{pointer.files} files, " if pointer.kind == "dir" else ""
         verb = "added" if result.changed else "unchanged"
-        console.print(
+        echo(
             f"{verb} {result.path} ({what}{human_size(pointer.size)}, "
             f"{human_size(result.new_bytes)} new in the cache)"
         )
     changed = [f"'{r.path}.mlvc'" for r in results if r.changed]
     if changed:
-        console.print(f"To record this in git: git add {' '.join(changed)} .gitignore")
+        echo(f"To record this in git: git add {' '.join(changed)} .gitignore")
 
 
 def _render_change(change: FileChange) -> str:
@@ -76,12 +75,11 @@ def status(json_output: Json = False) -> None:
     if json_output:
         print_json([item.to_json() for item in statuses])
         return
-    console = stdout_console()
     if not statuses:
-        console.print("No tracked paths.")
+        echo("No tracked paths.")
     for item in statuses:
         for line in _render_status(item):
-            console.print(line)
+            echo(line)
 
 
 @app.command()
@@ -101,7 +99,7 @@ def checkout(
     if json_output:
         print_json(result.to_json())
     elif not quiet:
-        stdout_console().print(
+        echo(
             f"{len(result.written)} written, {len(result.deleted)} deleted, "
             f"{result.unchanged} unchanged"
         )
@@ -119,11 +117,10 @@ def diff(
     if json_output:
         print_json([change.to_json() for change in changes])
         return
-    console = stdout_console()
     for change in changes:
-        console.print(_render_change(change))
+        echo(_render_change(change))
     if not changes:
-        console.print("No changes.")
+        echo("No changes.")
 
 
 @app.command("rm")
@@ -136,7 +133,7 @@ def remove(
         removed = repo.remove(paths)
     if not quiet:
         for path in removed:
-            stdout_console().print(f"stopped tracking {path} (removed {path}.mlvc)")
+            echo(f"stopped tracking {path} (removed {path}.mlvc)")
 
 
 @app.command()
@@ -156,7 +153,7 @@ def gc(
         print_json(result.to_json())
         return
     verb = "would free" if result.dry_run else "freed"
-    stdout_console().print(
+    echo(
         f"{verb} {human_size(result.bytes_freed)} of {human_size(result.bytes_before)}: "
         f"{result.objects_removed} objects removed, {result.objects_kept} kept, "
         f"{result.packs_removed} packs deleted, {result.packs_rewritten} rewritten"

@@ -18,7 +18,7 @@ from mlvc.fsutil import TEMP_MARKER
 from mlvc.hashing import Oid
 from mlvc.pointer import Pointer, PointerKind, parse_pointer
 from mlvc.store.objects import Location, ObjectStore
-from mlvc.store.packfile import INDEX_SUFFIX, PACK_SUFFIX, IndexEntry, RecordKind, decode_index
+from mlvc.store.packfile import INDEX_SUFFIX, PACK_SUFFIX, IndexEntry, RecordKind
 from mlvc.tree import decode_tree
 from mlvc.workspace.results import GcResult
 
@@ -56,7 +56,7 @@ def _keep_blob(store: ObjectStore, oid: Oid, live: set[Oid]) -> None:
     if oid in live:
         return
     live.add(oid)
-    location = store.table.get(oid)
+    location = store.locate(oid)
     if location is not None and location.entry.kind is RecordKind.MANIFEST:
         live.update(store.blob_chunks(oid))
 
@@ -73,8 +73,8 @@ def collect_garbage(repo: Repo, *, dry_run: bool, workspace_only: bool) -> GcRes
         to_rewrite: list[tuple[str, list[IndexEntry]]] = []
         dead_packs: list[str] = []
         for name in store.pack_names():
-            entries = decode_index((store.directory / (name + INDEX_SUFFIX)).read_bytes(), name)
-            kept = [e for e in entries if e.oid in live and store.table[e.oid].pack == name]
+            entries = store.entries(name)
+            kept = [e for e in entries if e.oid in live and _home_pack(store, e.oid) == name]
             live_count += len(kept)
             dead_count += len(entries) - len(kept)
             if len(kept) == len(entries):
@@ -97,6 +97,12 @@ def collect_garbage(repo: Repo, *, dry_run: bool, workspace_only: bool) -> GcRes
         store.reload()
         freed = bytes_before - store.disk_usage()
         return GcResult(False, bytes_before, freed, removed, rewritten, dead_count, live_count)
+
+
+def _home_pack(store: ObjectStore, oid: Oid) -> str | None:
+    """The pack lookups use for `oid`; copies of a record in other packs are dead."""
+    location = store.locate(oid)
+    return location.pack if location else None
 
 
 def _is_leftover(store: ObjectStore, name: str) -> bool:

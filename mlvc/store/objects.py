@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlvc.errors import CorruptObjectError, StoreFormatError
-from mlvc.hashing import Oid, hash_bytes, oid_to_text
+from mlvc.hashing import OID_SIZE, Oid, hash_bytes, oid_to_text
 from mlvc.store.packfile import (
     INDEX_SUFFIX,
     PACK_SUFFIX,
     IndexEntry,
     RecordKind,
-    decode_index,
     decode_manifest,
     decode_record,
+    encode_index,
+    entry_at,
+    index_entry_offsets,
+    verify_index,
 )
 from mlvc.store.packwriter import DEFAULT_PACK_TARGET, PackWriter
 
@@ -36,54 +39,72 @@ class Location:
 
 
 class ObjectStore:
-    """Packs in one directory, looked up through an in-memory table of their indexes."""
+    """Packs in one directory, looked up through an in-memory table of their indexes.
+
+    The table maps an oid to (pack name, offset of its entry in that pack's
+    index bytes); entries are decoded only when a record is read, which keeps
+    opening a store with hundreds of thousands of records cheap.
+    """
 
     def __init__(self, directory: Path, *, fsync: bool = False) -> None:
         self.directory = directory
         self.fsync = fsync
-        self._table: dict[Oid, Location] | None = None
-        self._packs: set[str] = set()
+        self._table: dict[Oid, tuple[str, int]] | None = None
+        self._indexes: dict[str, bytes] = {}
         self._fds: dict[str, int] = {}
 
     # -- lookups -----------------------------------------------------------------
 
     @property
-    def table(self) -> dict[Oid, Location]:
-        """Every record of every published pack, by oid (loaded on first use)."""
+    def _loaded(self) -> dict[Oid, tuple[str, int]]:
         if self._table is None:
             self._table = {}
             for index_path in sorted(self.directory.glob("*" + INDEX_SUFFIX)):
-                self._load_index(index_path)
+                name = index_path.name[: -len(INDEX_SUFFIX)]
+                data = index_path.read_bytes()
+                verify_index(data, str(index_path))
+                self._add_index(name, data)
         return self._table
 
-    def _load_index(self, index_path: Path) -> None:
-        assert self._table is not None
-        name = index_path.name[: -len(INDEX_SUFFIX)]
-        entries = decode_index(index_path.read_bytes(), str(index_path))
-        self._packs.add(name)
-        for entry in entries:
-            self._table.setdefault(entry.oid, Location(name, entry))
+    def _add_index(self, name: str, data: bytes) -> None:
+        table = self._table
+        assert table is not None
+        self._indexes[name] = data
+        for offset in index_entry_offsets(data):
+            table.setdefault(data[offset : offset + OID_SIZE], (name, offset))
 
     def _add_published(self, name: str, entries: list[IndexEntry]) -> None:
-        table = self.table
-        for entry in entries:
-            table.setdefault(entry.oid, Location(name, entry))
-        self._packs.add(name)
+        self._loaded  # noqa: B018 - load what was there before this pack
+        self._add_index(name, encode_index(entries))
 
     def has(self, oid: Oid) -> bool:
         """Whether a record with this oid is stored."""
-        return oid in self.table
+        return oid in self._loaded
+
+    def locate(self, oid: Oid) -> Location | None:
+        """Where the record with this oid is, or None."""
+        found = self._loaded.get(oid)
+        if found is None:
+            return None
+        name, offset = found
+        return Location(name, entry_at(self._indexes[name], offset))
+
+    def entries(self, pack: str) -> list[IndexEntry]:
+        """Every entry of one pack's index."""
+        self._loaded  # noqa: B018 - loads the indexes
+        data = self._indexes[pack]
+        return [entry_at(data, offset) for offset in index_entry_offsets(data)]
 
     def pack_names(self) -> list[str]:
         """Names of every published pack."""
-        self.table  # noqa: B018 - loads the indexes
-        return sorted(self._packs)
+        self._loaded  # noqa: B018 - loads the indexes
+        return sorted(self._indexes)
 
     def reload(self) -> None:
         """Forget the loaded indexes and open files (after packs were removed)."""
         self.close()
         self._table = None
-        self._packs = set()
+        self._indexes = {}
 
     def close(self) -> None:
         """Close pack files kept open for reading."""
@@ -95,7 +116,7 @@ class ObjectStore:
 
     def read_payload(self, oid: Oid) -> tuple[RecordKind, memoryview]:
         """Read and check one record; chunks are verified against their oid."""
-        location = self.table.get(oid)
+        location = self.locate(oid)
         if location is None:
             raise CorruptObjectError(oid_to_text(oid), "the cache (object missing)")
         return self.read_location(location)
@@ -145,12 +166,12 @@ class ObjectStore:
 
     def missing_chunks(self, oid: Oid) -> list[Oid]:
         """Oids a blob needs that are not stored (the blob itself, or its chunks)."""
-        location = self.table.get(oid)
+        location = self.locate(oid)
         if location is None:
             return [oid]
         if location.entry.kind is RecordKind.CHUNK:
             return []
-        return [chunk for chunk in self.blob_chunks(oid) if chunk not in self.table]
+        return [chunk for chunk in self.blob_chunks(oid) if not self.has(chunk)]
 
     # -- writing -----------------------------------------------------------------
 

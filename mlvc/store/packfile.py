@@ -101,8 +101,8 @@ def encode_index(entries: list[IndexEntry]) -> bytes:
     return body + xxhash.xxh3_128_digest(body)
 
 
-def decode_index(data: bytes, where: str) -> list[IndexEntry]:
-    """Parse and verify index bytes."""
+def verify_index(data: bytes, where: str) -> None:
+    """Check an index's magic, version, size and checksum."""
     if len(data) < INDEX_HEADER.size + INDEX_TRAILER_SIZE:
         raise StoreFormatError(where, "index is truncated")
     magic, version, count = INDEX_HEADER.unpack_from(data)
@@ -115,17 +115,32 @@ def decode_index(data: bytes, where: str) -> list[IndexEntry]:
         raise StoreFormatError(where, "index has the wrong size")
     if xxhash.xxh3_128_digest(memoryview(data)[:body_size]) != data[body_size:]:
         raise StoreFormatError(where, "index checksum mismatch")
-    entries = []
+
+
+def index_entry_offsets(data: bytes) -> range:
+    """Offsets of the entries inside verified index bytes."""
+    count = INDEX_HEADER.unpack_from(data)[2]
+    return range(INDEX_HEADER.size, INDEX_HEADER.size + count * INDEX_ENTRY.size, INDEX_ENTRY.size)
+
+
+def entry_at(data: bytes, offset: int) -> IndexEntry:
+    """Decode the index entry at `offset`."""
+    oid, kind, encoding, _, record_offset, length, raw_size = INDEX_ENTRY.unpack_from(data, offset)
     try:
-        for oid, kind, encoding, _, offset, length, raw_size in INDEX_ENTRY.iter_unpack(
-            memoryview(data)[INDEX_HEADER.size : body_size]
-        ):
-            entries.append(
-                IndexEntry(oid, RecordKind(kind), Encoding(encoding), offset, length, raw_size)
-            )
-    except ValueError as exc:
-        raise StoreFormatError(where, f"index entry is invalid: {exc}") from None
-    return entries
+        return IndexEntry(
+            oid, RecordKind(kind), Encoding(encoding), record_offset, length, raw_size
+        )
+    except ValueError:
+        # a newer mlvc wrote a kind or encoding this version does not know
+        raise StoreFormatError(
+            "index", f"entry {oid.hex()} has an unknown kind or encoding"
+        ) from None
+
+
+def decode_index(data: bytes, where: str) -> list[IndexEntry]:
+    """Parse and verify index bytes."""
+    verify_index(data, where)
+    return [entry_at(data, offset) for offset in index_entry_offsets(data)]
 
 
 def pack_header() -> bytes:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from mlvc.hashing import Oid
 
@@ -25,12 +25,17 @@ CREATE TABLE IF NOT EXISTS stat_cache (
     mtime_ns INTEGER NOT NULL,
     checked_ns INTEGER NOT NULL,
     oid BLOB NOT NULL
-) WITHOUT ROWID
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS listing_cache (
+    path TEXT PRIMARY KEY,
+    signature BLOB NOT NULL,
+    checked_ns INTEGER NOT NULL,
+    oid BLOB NOT NULL
+) WITHOUT ROWID;
 """
 
 
-@dataclass(frozen=True, slots=True)
-class StatKey:
+class StatKey(NamedTuple):
     """The parts of a stat result that say whether a file changed."""
 
     inode: int
@@ -51,6 +56,7 @@ class StatCache:
         self._clock_path = clock_path
         self._connection: sqlite3.Connection | None = None
         self._pending: dict[str, tuple[StatKey, int, Oid]] = {}
+        self._pending_listings: dict[str, tuple[bytes, int, Oid]] = {}
         self._clock_ns: int | None = None
 
     @property
@@ -59,7 +65,7 @@ class StatCache:
             self._connection = sqlite3.connect(self._db_path, timeout=30)
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=NORMAL")
-            self._connection.execute(_SCHEMA)
+            self._connection.executescript(_SCHEMA)
         return self._connection
 
     def filesystem_now(self, *, refresh: bool = False) -> int:
@@ -89,15 +95,35 @@ class StatCache:
             return None
         return oid
 
+    def listing_oid(self, path: str, signature: bytes, newest_mtime_ns: int) -> Oid | None:
+        """The tree oid recorded for a directory whose listing had this stat signature.
+
+        Trusted only when no file in it is racily clean (see the module docstring).
+        """
+        row = self._db.execute(
+            "SELECT signature, checked_ns, oid FROM listing_cache WHERE path = ?", (path,)
+        ).fetchone()
+        if row is None or row[0] != signature or newest_mtime_ns >= row[1]:
+            return None
+        return bytes(row[2])
+
+    def record_listing(self, path: str, signature: bytes, oid: Oid, checked_ns: int) -> None:
+        """Remember the tree oid of a directory listing."""
+        self._pending_listings[path] = (signature, checked_ns, oid)
+
     def record(self, path: str, key: StatKey, oid: Oid, checked_ns: int) -> None:
         """Remember a file's oid; written to disk by `save`."""
         self._pending[path] = (key, checked_ns, oid)
 
     def save(self) -> None:
         """Write recorded entries in one transaction."""
-        if not self._pending:
+        if not self._pending and not self._pending_listings:
             return
         with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO listing_cache VALUES (?, ?, ?, ?)",
+                [(path, *values) for path, values in self._pending_listings.items()],
+            )
             self._db.executemany(
                 "INSERT OR REPLACE INTO stat_cache VALUES (?, ?, ?, ?, ?, ?)",
                 [
@@ -106,6 +132,7 @@ class StatCache:
                 ],
             )
         self._pending.clear()
+        self._pending_listings.clear()
 
     def close(self) -> None:
         """Save and close the database."""

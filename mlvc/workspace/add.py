@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlvc.errors import (
@@ -29,7 +30,7 @@ from mlvc.store.blobs import BlobWriter
 from mlvc.store.state import StatKey
 from mlvc.tree import EntryMode, TreeEntry, encode_tree
 from mlvc.workspace.results import AddResult
-from mlvc.workspace.scan import Snapshot, WorkFile, join, list_work_files
+from mlvc.workspace.scan import Snapshot, WorkFile, join, list_work_files, listing_signature
 
 if TYPE_CHECKING:
     from mlvc.repo import Repo
@@ -51,6 +52,7 @@ def check_overlaps(new_paths: Sequence[str], existing: Sequence[str]) -> None:
 def add_paths(repo: Repo, paths: Sequence[str], progress: Progress) -> list[AddResult]:
     """Add tracked paths (repository-relative); see the module docstring."""
     paths = list(dict.fromkeys(paths))
+    repo.stat_cache.filesystem_now()  # before listing: later changes look racy, never clean
     listings: dict[str, dict[str, WorkFile]] = {}
     for path in paths:
         files = list_work_files(repo.root / path, path)
@@ -70,14 +72,19 @@ def _store_and_point(
     store = repo.store
     writer = store.writer()
     blobs = BlobWriter(store, writer, repo.config.chunking)
-    total = sum(item.key.size for files in listings.values() for item in files.values())
+    total = sum(item.size for files in listings.values() for item in files.values())
     progress.begin("Adding", total)
     pointers: dict[str, tuple[Pointer, int]] = {}
     try:
         for path, files in listings.items():
             before = blobs.new_bytes
             snapshot = _store_files(repo, blobs, path, files, progress)
-            pointers[path] = (_pointer_for(blobs, snapshot, files), blobs.new_bytes - before)
+            pointer = _pointer_for(blobs, snapshot, files)
+            pointers[path] = (pointer, blobs.new_bytes - before)
+            if pointer.kind is PointerKind.DIR:
+                signature, _ = listing_signature(files)
+                checked_ns = repo.stat_cache.filesystem_now()
+                repo.stat_cache.record_listing(path, signature, pointer.oid, checked_ns)
         writer.flush()
     except BaseException:
         writer.abort()
@@ -104,8 +111,8 @@ def _store_files(
         if oid is None or not blobs.store.has(oid):
             oid = _store_one(repo, blobs, repo_path, work_file, progress)
         else:
-            progress.advance(work_file.key.size)
-        snapshot[relative] = TreeEntry(relative, oid, work_file.key.size, work_file.mode)
+            progress.advance(work_file.size)
+        snapshot[relative] = TreeEntry(relative, oid, work_file.size, work_file.mode)
     return snapshot
 
 
@@ -115,10 +122,10 @@ def _store_one(
     checked_ns = repo.stat_cache.filesystem_now()
     if work_file.mode is EntryMode.LINK:
         oid = blobs.write_bytes(os.fsencode(os.readlink(work_file.absolute)))
-        progress.advance(work_file.key.size)
+        progress.advance(work_file.size)
     else:
-        oid = blobs.write_file(work_file.absolute, progress.advance)
-    if StatKey.of(work_file.absolute.lstat()) != work_file.key:
+        oid = blobs.write_file(Path(work_file.absolute), progress.advance)
+    if StatKey.of(os.lstat(work_file.absolute)) != work_file.key:
         raise FileChangedError(repo_path)
     repo.stat_cache.record(repo_path, work_file.key, oid, checked_ns)
     return oid

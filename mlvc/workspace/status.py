@@ -6,11 +6,10 @@ from typing import TYPE_CHECKING
 
 from mlvc.hashing import hash_bytes
 from mlvc.pointer import Pointer, PointerKind
-from mlvc.store.objects import ObjectStore
 from mlvc.tree import encode_tree
 from mlvc.workspace.compare import compare_snapshots, pointer_change, pointer_snapshot
 from mlvc.workspace.results import PathState, PathStatus
-from mlvc.workspace.scan import Snapshot, WorkspaceHasher, list_work_files
+from mlvc.workspace.scan import WorkspaceHasher, list_work_files
 
 if TYPE_CHECKING:
     from mlvc.repo import Repo
@@ -27,24 +26,24 @@ def workspace_status(repo: Repo) -> list[PathStatus]:
     return results
 
 
-def data_in_cache(store: ObjectStore, pointer: Pointer, expected: Snapshot | None) -> bool:
-    """Whether the cache holds the pointer's object and, for a directory, every file's."""
-    if not store.has(pointer.oid):
-        return False
-    if pointer.kind is PointerKind.FILE:
-        return True
-    return expected is not None and all(store.has(entry.oid) for entry in expected.values())
-
-
 def _path_status(repo: Repo, hasher: WorkspaceHasher, path: str, pointer: Pointer) -> PathStatus:
-    expected = pointer_snapshot(repo.store, pointer)
-    in_cache = data_in_cache(repo.store, pointer, expected)
+    # "in cache" means the pointer's own object (file content or tree listing) and its
+    # chunks; checkout checks every file of a directory before it writes anything.
+    in_cache = not repo.store.missing_chunks(pointer.oid)
     files = list_work_files(repo.root / path, path)
     if files is None:
         return PathStatus(path, pointer.kind.value, PathState.MISSING, in_cache)
-    actual = hasher.snapshot(path, files)
-    if pointer.kind is PointerKind.FILE and "" not in actual:
+    is_dir = "" not in files
+    actual = None
+    if pointer.kind is PointerKind.DIR and is_dir:
+        tree_oid, actual = hasher.tree_oid(path, files)
+        if tree_oid == pointer.oid:
+            return PathStatus(path, pointer.kind.value, PathState.UNCHANGED, in_cache)
+    if actual is None:
+        actual = hasher.snapshot(path, files)
+    if pointer.kind is PointerKind.FILE and is_dir:
         actual = {}  # a directory where a file is tracked: the file is gone
+    expected = pointer_snapshot(repo.store, pointer)
     if expected is None:
         # the tree is not in the cache: compare the listing's hash only
         current = Pointer(PointerKind.DIR, hash_bytes(encode_tree(actual.values())), 0, 0)
