@@ -45,6 +45,7 @@ def run(command: list[str], cwd: Path) -> Sample:
     command is started by GNU time (a tiny process) when it is installed;
     otherwise the figure from wait4 is an upper bound that includes this script.
     """
+    os.sync()  # start every run without the previous run's dirty pages still being written
     with tempfile.NamedTemporaryFile("r") as report:
         wrapped = [str(GNU_TIME), "-f", "%M", "-o", report.name, *command]
         started = time.perf_counter()

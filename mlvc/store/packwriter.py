@@ -7,6 +7,7 @@ and is removed by `mlvc gc`; so is a temporary file left by a killed writer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from typing import BinaryIO
 
 from mlvc.fsutil import fsync_directory, write_file_atomic
 from mlvc.hashing import Oid
+from mlvc.store.background import BackgroundWriter
 from mlvc.store.packfile import (
     INDEX_SUFFIX,
     PACK_SUFFIX,
@@ -29,6 +31,7 @@ from mlvc.store.packfile import (
 
 DEFAULT_PACK_TARGET = 32 * 1024 * 1024
 TEMP_SUFFIX = ".tmp"
+_BATCH_SIZE = 4 * 1024 * 1024
 
 PublishCallback = Callable[[str, list[IndexEntry]], None]
 
@@ -52,6 +55,8 @@ class PackWriter:
         self._temp_path: Path | None = None
         self._offset = 0
         self._entries: dict[Oid, IndexEntry] = {}
+        self._background = BackgroundWriter()
+        self._batch = bytearray()
         self.published: list[str] = []
         self.bytes_written = 0
 
@@ -65,19 +70,34 @@ class PackWriter:
             return
         stream = self._stream or self._open()
         header = encode_record_header(oid, kind, len(payload), payload)
-        stream.write(header)
-        stream.write(payload)
+        # Copied into a batch: the caller's view is reused for the next chunk, and one
+        # hand-over per few MiB keeps the thread handoff cheap.
+        self._batch += header
+        self._batch += payload
+        if len(self._batch) >= _BATCH_SIZE:
+            self._background.write(stream, self._batch)
+            self._batch = bytearray()
         length = len(header) + len(payload)
         self._entries[oid] = IndexEntry(oid, kind, Encoding.RAW, self._offset, length, len(payload))
         self._offset += length
         self.bytes_written += length
         if self._offset >= self._target_size:
-            self.flush()
+            self._publish()
 
     def flush(self) -> None:
-        """Publish the current pack, if it holds anything."""
+        """Publish the current pack, if it holds anything, and stop the writer thread."""
+        try:
+            self._publish()
+        finally:
+            self._background.stop()
+
+    def _publish(self) -> None:
         if self._stream is None or self._temp_path is None:
             return
+        if self._batch:
+            self._background.write(self._stream, self._batch)
+            self._batch = bytearray()
+        self._background.drain()
         stream, temp_path, entries = self._stream, self._temp_path, list(self._entries.values())
         self._stream, self._temp_path, self._entries, self._offset = None, None, {}, 0
         if self._fsync:
@@ -95,10 +115,14 @@ class PackWriter:
 
     def abort(self) -> None:
         """Drop the pack being written; published packs stay."""
+        with contextlib.suppress(OSError):  # the pack is being dropped anyway
+            self._background.drain()
+        self._background.stop()
         if self._stream is not None and self._temp_path is not None:
             self._stream.close()
             self._temp_path.unlink(missing_ok=True)
         self._stream, self._temp_path, self._entries, self._offset = None, None, {}, 0
+        self._batch = bytearray()
 
     def _open(self) -> BinaryIO:
         self._directory.mkdir(parents=True, exist_ok=True)
