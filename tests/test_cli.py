@@ -113,3 +113,35 @@ def test_human_sizes() -> None:
         "1.5 KiB",
         "5.0 GiB",
     ]
+
+
+def test_a_terminal_gets_a_progress_bar(repo_dir: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    write(repo_dir / "big.bin", random_bytes(64 * 1024 * 1024, 3))
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mlvc", "add", "big.bin"],
+        cwd=repo_dir,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "TERM": "xterm", "COLUMNS": "100"},
+    )
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            data = os.read(controller, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        output += data
+    assert process.wait() == 0
+    text = output.decode("utf-8", "replace")
+    assert "Adding" in text and "\x1b[" in text  # drawn with escape sequences
+    assert "added big.bin" in text

@@ -61,3 +61,24 @@ def test_sigkill_during_add(repo_dir: Path) -> None:
     restored = run_mlvc(repo_dir, "checkout")
     assert restored.returncode == 0, restored.stderr
     assert hashlib.sha256((repo_dir / "big.bin").read_bytes()).hexdigest() == content
+
+
+def test_ctrl_c_during_add_exits_130_and_leaves_no_temporary_file(repo_dir: Path) -> None:
+    _write_big_file(repo_dir / "big.bin", 256 * MIB)
+    packs = repo_dir / ".mlvc" / "cache" / "packs"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mlvc", "add", "big.bin"],
+        cwd=repo_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(packs.glob("*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate()
+    assert process.returncode == 130
+    assert err == "mlvc: interrupted\n"
+    assert not list(packs.glob("*.tmp"))
+    assert not (repo_dir / "big.bin.mlvc").exists()

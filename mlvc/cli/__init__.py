@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+import click
 import typer
 
 from mlvc.errors import MlvcError
@@ -30,14 +31,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; turn every error into a one-line message and an exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        # typer handles usage errors, --help and Ctrl-C itself and ends with SystemExit
-        app(args=args, prog_name="mlvc")
+        status = app(args=args, prog_name="mlvc", standalone_mode=False)
     except MlvcError as error:
         _fail(f"error: {error}", error.exit_code)
-    except KeyboardInterrupt:
+    except click.ClickException as usage:
+        usage.show()
+        sys.exit(usage.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
         _fail("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(1)
+    except OSError as failure:
+        # disk full, permission denied...: the system's words, and where
+        where = f": {failure.filename}" if failure.filename else ""
+        _fail(f"error: {failure.strerror or failure}{where}", 1)
     except Exception as unexpected:
         if os.environ.get("MLVC_DEBUG"):
             raise
@@ -46,7 +53,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             "(set MLVC_DEBUG=1 for a traceback)",
             EXIT_UNEXPECTED,
         )
-    sys.exit(0)
+    if status == EXIT_INTERRUPTED:
+        _fail("interrupted", EXIT_INTERRUPTED)  # typer turns Ctrl-C into this exit status
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 def _fail(message: str, code: int) -> None:
