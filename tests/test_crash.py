@@ -77,7 +77,7 @@ def test_ctrl_c_during_add_exits_130_and_leaves_no_temporary_file(repo_dir: Path
     while not list(packs.glob("*.tmp")) and time.monotonic() < deadline:
         time.sleep(0.01)
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate()
+    _, err = process.communicate()
     assert process.returncode == 130
     assert err == "mlvc: interrupted\n"
     assert not list(packs.glob("*.tmp"))

@@ -24,7 +24,7 @@ class BackgroundWriter:
         self._error: BaseException | None = None
 
     def write(self, stream: BinaryIO, data: bytes | bytearray) -> None:
-        """Queue `data` to be written to `stream` (the caller gives it up); raises earlier errors."""
+        """Queue `data` (the caller gives it up) for `stream`; raises an earlier write's error."""
         self._raise_error()
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="mlvc-pack-writer", daemon=True)

@@ -25,8 +25,17 @@ class PathState(StrEnum):
     MISSING = "missing"
 
 
+class JsonRecord:
+    """Mixin for dataclass results: a JSON-ready dict of the fields."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (enums are strings, nested records are dicts)."""
+        fields: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
+        return fields
+
+
 @dataclass(frozen=True)
-class FileChange:
+class FileChange(JsonRecord):
     """One file added, modified or deleted (repository-relative path)."""
 
     path: str
@@ -35,10 +44,6 @@ class FileChange:
     new_size: int | None
     old_oid: str | None = None
     new_oid: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ class AddResult:
 
 
 @dataclass(frozen=True)
-class PathStatus:
+class PathStatus(JsonRecord):
     """Status of one tracked path."""
 
     path: str
@@ -63,32 +68,18 @@ class PathStatus:
     in_cache: bool
     changes: list[FileChange] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {
-            "path": self.path,
-            "kind": self.kind,
-            "state": self.state.value,
-            "in_cache": self.in_cache,
-            "changes": [change.to_json() for change in self.changes],
-        }
-
 
 @dataclass
-class CheckoutResult:
+class CheckoutResult(JsonRecord):
     """What `mlvc checkout` did."""
 
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
 
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class GcResult:
+class GcResult(JsonRecord):
     """What `mlvc gc` removed (or would remove, with dry_run)."""
 
     dry_run: bool
@@ -98,7 +89,3 @@ class GcResult:
     packs_rewritten: int
     objects_removed: int
     objects_kept: int
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
