@@ -17,8 +17,9 @@ from mlvc.errors import PointerFormatError
 from mlvc.fsutil import TEMP_MARKER
 from mlvc.hashing import Oid
 from mlvc.pointer import Pointer, PointerKind, parse_pointer
-from mlvc.store.objects import Location, ObjectStore
+from mlvc.store.objects import ObjectStore
 from mlvc.store.packfile import INDEX_SUFFIX, PACK_SUFFIX, IndexEntry, RecordKind
+from mlvc.store.table import Location
 from mlvc.tree import decode_tree
 from mlvc.workspace.results import GcResult
 

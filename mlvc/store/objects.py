@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from mlvc.errors import CorruptObjectError, StoreFormatError
-from mlvc.hashing import OID_SIZE, Oid, hash_bytes, oid_to_text
+from mlvc.hashing import Oid, hash_bytes, oid_to_text
 from mlvc.store.packfile import (
     INDEX_SUFFIX,
     PACK_SUFFIX,
@@ -23,88 +22,57 @@ from mlvc.store.packfile import (
     decode_manifest,
     decode_record,
     encode_index,
-    entry_at,
-    index_entry_offsets,
     verify_index,
 )
 from mlvc.store.packwriter import DEFAULT_PACK_TARGET, PackWriter
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A record's pack and index entry."""
-
-    pack: str
-    entry: IndexEntry
+from mlvc.store.table import Location, PackTable
 
 
 class ObjectStore:
-    """Packs in one directory, looked up through an in-memory table of their indexes.
-
-    The table maps an oid to (pack name, offset of its entry in that pack's
-    index bytes); entries are decoded only when a record is read, which keeps
-    opening a store with hundreds of thousands of records cheap.
-    """
+    """Packs in one directory, looked up through a `PackTable` of their indexes."""
 
     def __init__(self, directory: Path, *, fsync: bool = False) -> None:
         self.directory = directory
         self.fsync = fsync
-        self._table: dict[Oid, tuple[str, int]] | None = None
-        self._indexes: dict[str, bytes] = {}
+        self._table: PackTable | None = None
         self._fds: dict[str, int] = {}
 
     # -- lookups -----------------------------------------------------------------
 
     @property
-    def _loaded(self) -> dict[Oid, tuple[str, int]]:
+    def table(self) -> PackTable:
+        """Every published pack's index (loaded on first use)."""
         if self._table is None:
-            self._table = {}
+            self._table = PackTable()
             for index_path in sorted(self.directory.glob("*" + INDEX_SUFFIX)):
-                name = index_path.name[: -len(INDEX_SUFFIX)]
                 data = index_path.read_bytes()
                 verify_index(data, str(index_path))
-                self._add_index(name, data)
+                self._table.add_index(index_path.name[: -len(INDEX_SUFFIX)], data)
         return self._table
 
-    def _add_index(self, name: str, data: bytes) -> None:
-        table = self._table
-        assert table is not None
-        self._indexes[name] = data
-        for offset in index_entry_offsets(data):
-            table.setdefault(data[offset : offset + OID_SIZE], (name, offset))
-
     def _add_published(self, name: str, entries: list[IndexEntry]) -> None:
-        self._loaded  # noqa: B018 - load what was there before this pack
-        self._add_index(name, encode_index(entries))
+        self.table.add_index(name, encode_index(entries))
 
     def has(self, oid: Oid) -> bool:
         """Whether a record with this oid is stored."""
-        return oid in self._loaded
+        return oid in self.table
 
     def locate(self, oid: Oid) -> Location | None:
         """Where the record with this oid is, or None."""
-        found = self._loaded.get(oid)
-        if found is None:
-            return None
-        name, offset = found
-        return Location(name, entry_at(self._indexes[name], offset))
+        return self.table.locate(oid)
 
     def entries(self, pack: str) -> list[IndexEntry]:
         """Every entry of one pack's index."""
-        self._loaded  # noqa: B018 - loads the indexes
-        data = self._indexes[pack]
-        return [entry_at(data, offset) for offset in index_entry_offsets(data)]
+        return self.table.entries(pack)
 
     def pack_names(self) -> list[str]:
         """Names of every published pack."""
-        self._loaded  # noqa: B018 - loads the indexes
-        return sorted(self._indexes)
+        return self.table.pack_names()
 
     def reload(self) -> None:
         """Forget the loaded indexes and open files (after packs were removed)."""
         self.close()
         self._table = None
-        self._indexes = {}
 
     def close(self) -> None:
         """Close pack files kept open for reading."""
