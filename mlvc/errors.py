@@ -204,3 +204,48 @@ class LockTimeoutError(MlvcError):
             f"another mlvc process is using this repository (waited {seconds:.0f} s "
             f"for {lock_path})"
         )
+
+
+class RemoteNotFoundError(MlvcError):
+    """No remote of that name, or no default remote."""
+
+    def __init__(self, name: str | None, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        listing = ", ".join(known) if known else "none defined yet: 'mlvc remote add NAME URL'"
+        if name is None:
+            message = f"no default remote: name one with -r (remotes: {listing})"
+        else:
+            message = f"no remote named '{name}' (remotes: {listing})"
+        super().__init__(message)
+
+
+class RemoteError(MlvcError):
+    """A remote could not be reached or used."""
+
+    def __init__(self, name: str, url: str, detail: str) -> None:
+        self.name = name
+        self.url = url
+        self.detail = detail
+        super().__init__(f"remote '{name}' ({url}): {detail}")
+
+
+class RemoteDataError(MlvcError):
+    """Data in a remote is missing or corrupt; names the tracked files affected."""
+
+    def __init__(self, name: str, problem: str, paths: Iterable[str]) -> None:
+        self.name = name
+        self.problem = problem
+        self.paths = sorted(paths)
+        super().__init__(
+            f"remote '{name}': {problem} for {_list_paths(self.paths)}; the workspace is unchanged"
+        )
+
+
+class RemoteBusyError(MlvcError):
+    """Another process holds a conflicting lock in the remote."""
+
+    def __init__(self, name: str, holder: str) -> None:
+        self.name = name
+        self.holder = holder
+        super().__init__(f"remote '{name}' is busy: {holder}; try again when it is done")

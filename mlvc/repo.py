@@ -7,12 +7,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlvc.config import CONFIG_NAME, Config, default_document, load_config, write_document
 from mlvc.errors import NotInitializedError, PathOutsideRepositoryError, UnsupportedPathError
 from mlvc.git.history import GitHistory
 from mlvc.git.worktree import find_worktree_root, list_files
 from mlvc.lock import repository_lock
+from mlvc.parallel import DEFAULT_JOBS
 from mlvc.pointer import POINTER_SUFFIX, Pointer, data_path_of, parse_pointer, pointer_path_of
 from mlvc.progress import SILENT, Progress
 from mlvc.store.objects import ObjectStore
@@ -24,6 +26,16 @@ from mlvc.workspace.results import (
     GcResult,
     PathStatus,
 )
+
+if TYPE_CHECKING:
+    from mlvc.remotes.fetch import FetchResult
+    from mlvc.remotes.push import PushResult
+    from mlvc.remotes.remote import Remote
+
+
+def _contains(outer: str, inner: str) -> bool:
+    return inner == outer or inner.startswith(outer + "/")
+
 
 MLVC_DIR = ".mlvc"
 _INTERNAL_IGNORES = "/cache/\n/tmp/\n/state.db*\n/lock\n/config.local.toml\n"
@@ -170,3 +182,98 @@ class Repo:
         from mlvc.store.gc import collect_garbage
 
         return collect_garbage(self, dry_run=dry_run, workspace_only=workspace_only)
+
+    # -- remotes --------------------------------------------------------------------
+
+    def remote(self, name: str | None = None) -> Remote:
+        """The remote called `name`, or the default remote, opened."""
+        from mlvc.remotes.remote import Remote
+        from mlvc.remotes.settings import choose_remote
+
+        settings = choose_remote(self.mlvc_dir, name)
+        return Remote(settings, self.root, self.mlvc_dir / "cache" / "remotes")
+
+    def workspace_pointers(self, paths: Sequence[str | Path] = ()) -> list[tuple[str, Pointer]]:
+        """(path, pointer) for the tracked paths named (all when none are)."""
+        from mlvc.workspace.checkout import select_tracked
+
+        selected = [self.data_path(path) for path in paths] or None
+        return [
+            (path, self.read_pointer(path))
+            for path in select_tracked(self.tracked_paths(), selected)
+        ]
+
+    def revision_pointers(
+        self, revisions: Sequence[str], all_commits: bool
+    ) -> list[tuple[str, Pointer]]:
+        """(path, pointer) for the pointers of some revisions, or of every reachable commit."""
+        found: dict[tuple[str, bytes], Pointer] = {}
+        blobs: list[tuple[str, bytes]] = []
+        for revision in revisions:
+            blobs.extend(
+                (f"{path}", data) for path, data in self.history.pointers_at(revision).items()
+            )
+        if all_commits:
+            blobs.extend(self.history.reachable_pointers())
+        for pointer_path, data in blobs:
+            pointer = parse_pointer(data, pointer_path)
+            found.setdefault((data_path_of(pointer_path), pointer.oid), pointer)
+        return [(path, pointer) for (path, _), pointer in found.items()]
+
+    def push(
+        self,
+        paths: Sequence[str | Path] = (),
+        *,
+        remote: str | None = None,
+        jobs: int = DEFAULT_JOBS,
+        progress: Progress = SILENT,
+    ) -> PushResult:
+        """Upload what the named tracked paths (all by default) need and the remote lacks."""
+        from mlvc.remotes.push import push_pointers
+
+        pointers = self.workspace_pointers(paths)
+        with self.locked(exclusive=False):
+            return push_pointers(self, self.remote(remote), pointers, jobs=jobs, progress=progress)
+
+    def fetch(
+        self,
+        paths: Sequence[str | Path] = (),
+        *,
+        revisions: Sequence[str] = (),
+        all_commits: bool = False,
+        remote: str | None = None,
+        jobs: int = DEFAULT_JOBS,
+        progress: Progress = SILENT,
+    ) -> FetchResult:
+        """Download into the cache what the workspace pointers (or revisions) need."""
+        from mlvc.remotes.fetch import fetch_pointers
+
+        if revisions or all_commits:
+            pointers = self.revision_pointers(revisions, all_commits)
+            if paths:
+                wanted = [self.data_path(path) for path in paths]
+                pointers = [item for item in pointers if any(_contains(w, item[0]) for w in wanted)]
+        else:
+            pointers = self.workspace_pointers(paths)
+        with self.locked(exclusive=True):
+            return fetch_pointers(self, self.remote(remote), pointers, jobs=jobs, progress=progress)
+
+    def pull(
+        self,
+        paths: Sequence[str | Path] = (),
+        *,
+        remote: str | None = None,
+        jobs: int = DEFAULT_JOBS,
+        force: bool = False,
+        progress: Progress = SILENT,
+    ) -> tuple[FetchResult, CheckoutResult]:
+        """Fetch what the workspace pointers need, then check it out."""
+        fetched = self.fetch(paths, remote=remote, jobs=jobs, progress=progress)
+        return fetched, self.checkout(paths, force=force, progress=progress)
+
+    def remote_status(self, remote: str | None = None, jobs: int = DEFAULT_JOBS) -> dict[str, int]:
+        """Tracked path -> records not in the remote yet (fully pushed paths are left out)."""
+        from mlvc.remotes.fetch import missing_from_remote
+
+        with self.locked(exclusive=False):
+            return missing_from_remote(self, self.remote(remote), self.workspace_pointers(), jobs)

@@ -68,8 +68,19 @@ def _render_status(status: PathStatus) -> list[str]:
 
 
 @app.command()
-def status(json_output: Json = False) -> None:
+def status(
+    json_output: Json = False,
+    remote: Annotated[
+        bool, typer.Option("--remote", help="List what is not pushed to the remote yet.")
+    ] = False,
+    remote_name: Annotated[
+        str | None, typer.Option("-r", help="Remote for --remote (default: the default one).")
+    ] = None,
+) -> None:
     """Show, for each tracked path, whether the workspace matches its pointer."""
+    if remote or remote_name:
+        _remote_status(remote_name, json_output)
+        return
     with Repo(Path.cwd()) as repo:
         statuses = repo.status()
     if json_output:
@@ -80,6 +91,18 @@ def status(json_output: Json = False) -> None:
     for item in statuses:
         for line in _render_status(item):
             echo(line)
+
+
+def _remote_status(name: str | None, json_output: bool) -> None:
+    with Repo(Path.cwd()) as repo:
+        missing = repo.remote_status(name)
+        tracked = repo.tracked_paths()
+    if json_output:
+        print_json([{"path": path, "missing_objects": missing.get(path, 0)} for path in tracked])
+        return
+    for path in tracked:
+        count = missing.get(path, 0)
+        echo(f"{path}: not pushed ({count} objects missing)" if count else f"{path}: pushed")
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Remotes: object stores that hold packs, and the transfers to and from them."""

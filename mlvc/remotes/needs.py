@@ -1,0 +1,48 @@
+"""Which records a set of pointers needs, and which tracked file needs each one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mlvc.hashing import Oid
+from mlvc.pointer import Pointer, PointerKind
+from mlvc.store.objects import ObjectStore
+from mlvc.store.packfile import RecordKind
+from mlvc.tree import decode_tree
+from mlvc.workspace.scan import join
+
+Attribution = dict[Oid, str]
+"""Record oid -> one tracked file that needs it (for error messages)."""
+
+
+def pointer_blobs(store: ObjectStore, pointers: Iterable[tuple[str, Pointer]]) -> Attribution:
+    """The blobs the pointers name: each file, each tree and each file of a tree.
+
+    A tree must be in the store to be expanded; one that is not is still listed.
+    """
+    blobs: Attribution = {}
+    for path, pointer in pointers:
+        blobs.setdefault(pointer.oid, path)
+        if pointer.kind is PointerKind.DIR and not store.missing_chunks(pointer.oid):
+            for entry in decode_tree(store.read_blob(pointer.oid), pointer.oid):
+                blobs.setdefault(entry.oid, join(path, entry.path))
+    return blobs
+
+
+def blob_records(store: ObjectStore, blobs: Attribution) -> tuple[Attribution, set[str]]:
+    """Every record the blobs are made of, and the paths whose records are not all stored."""
+    records: Attribution = {}
+    incomplete: set[str] = set()
+    for blob, path in blobs.items():
+        location = store.locate(blob)
+        if location is None:
+            incomplete.add(path)
+            continue
+        records.setdefault(blob, path)
+        if location.entry.kind is RecordKind.MANIFEST:
+            for chunk in store.blob_chunks(blob):
+                if chunk in store.table:
+                    records.setdefault(chunk, path)
+                else:
+                    incomplete.add(path)
+    return records, incomplete

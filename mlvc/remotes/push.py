@@ -1,0 +1,89 @@
+"""`mlvc push`: upload the records the remote lacks, in new packs, pack before index."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mlvc.errors import MissingDataError
+from mlvc.pointer import Pointer
+from mlvc.progress import Progress
+from mlvc.remotes.locks import push_lock
+from mlvc.remotes.needs import blob_records, pointer_blobs
+from mlvc.remotes.remote import Remote
+from mlvc.store.packfile import INDEX_SUFFIX, PACK_SUFFIX, IndexEntry
+from mlvc.store.packwriter import PackWriter
+from mlvc.workspace.results import JsonRecord
+
+if TYPE_CHECKING:
+    from mlvc.repo import Repo
+
+
+@dataclass(frozen=True)
+class PushResult(JsonRecord):
+    """What a push sent."""
+
+    remote: str
+    records_needed: int
+    records_sent: int
+    packs_sent: int
+    bytes_sent: int
+
+
+def push_pointers(
+    repo: Repo,
+    remote: Remote,
+    pointers: Iterable[tuple[str, Pointer]],
+    *,
+    jobs: int,
+    progress: Progress,
+) -> PushResult:
+    """Upload every record the pointers need that the remote does not have."""
+    store = repo.store
+    records, incomplete = blob_records(store, pointer_blobs(store, pointers))
+    if incomplete:
+        raise MissingDataError(incomplete, "nothing was pushed; run 'mlvc fetch' or 'mlvc add'")
+    remote.ensure_layout()
+    with push_lock(remote):
+        table = remote.load_table(jobs)
+        missing = [oid for oid in records if oid not in table]
+        staging = repo.mlvc_dir / "tmp" / f"push-{remote.name}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        locations = [store.locate(oid) for oid in missing]
+        total = sum(location.entry.length for location in locations if location)
+        progress.begin(f"Pushing to {remote.name}", total)
+        uploads: list[Future[None]] = []
+        try:
+            with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="mlvc-push") as pool:
+
+                def send(name: str) -> None:
+                    size = (staging / (name + PACK_SUFFIX)).stat().st_size
+                    remote.upload_pack(staging, name)
+                    for suffix in (PACK_SUFFIX, INDEX_SUFFIX):
+                        (staging / (name + suffix)).unlink()
+                    progress.advance(size)
+
+                def publish(name: str, entries: list[IndexEntry]) -> None:
+                    uploads.append(pool.submit(send, name))
+
+                writer = PackWriter(staging, publish)
+                # read in local pack order, so the cache is read sequentially
+                for oid in sorted(missing, key=lambda item: _position(repo, item)):
+                    kind, payload = store.read_payload(oid)
+                    writer.add(oid, kind, payload)
+                writer.flush()
+                for upload in uploads:
+                    upload.result()
+        finally:
+            progress.end()
+            shutil.rmtree(staging, ignore_errors=True)
+    return PushResult(remote.name, len(records), len(missing), len(uploads), remote.bytes_sent)
+
+
+def _position(repo: Repo, oid: bytes) -> tuple[str, int]:
+    location = repo.store.locate(oid)
+    return (location.pack, location.entry.offset) if location else ("", 0)
