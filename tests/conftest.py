@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 from collections.abc import Iterator
@@ -10,7 +11,8 @@ from pathlib import Path
 import pygit2
 import pytest
 
-from tests.helpers import CliRunner, git
+from tests.helpers import CliRunner, RemoteSpec, git
+from tests.s3servers import ACCESS_KEY, SECRET_KEY, S3Server, start_moto, start_seaweedfs
 
 _SESSION_HOME: Path | None = None
 
@@ -80,3 +82,41 @@ def repo_dir(git_dir: Path) -> Path:
 def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[CliRunner]:
     """Run `mlvc` in-process through its real entry point."""
     yield CliRunner(capsys)
+
+
+# -- remotes: a local directory, moto and SeaweedFS -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """moto's standalone S3 server on a free port, for the whole session."""
+    server = start_moto(tmp_path_factory.mktemp("moto"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def seaweedfs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A SeaweedFS `weed mini` cluster on free ports, for the whole session."""
+    server = start_seaweedfs(tmp_path_factory.mktemp("weed"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["local", "moto", "seaweedfs"])
+def remote(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> RemoteSpec:
+    """A fresh, empty remote of each kind, with credentials in the environment."""
+    kind = request.param
+    if kind == "local":
+        return RemoteSpec(kind, str(tmp_path / "remote-store"), None, None)
+    server = request.getfixturevalue(f"{kind}_server")
+    bucket = f"bkt-{next(_BUCKETS)}"
+    server.create_bucket(bucket)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    return RemoteSpec(kind, f"s3://{bucket}/project", server, bucket)
+
+
+_BUCKETS = itertools.count(1)

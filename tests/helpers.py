@@ -92,3 +92,48 @@ def run_mlvc(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mlvc", *args], cwd=cwd, capture_output=True, text=True
     )
+
+
+@dataclass
+class RemoteSpec:
+    """A remote for a test: a local directory, or a bucket prefix on an S3 server."""
+
+    kind: str
+    url: str
+    server: object | None
+    bucket: str | None
+
+    def configure(self, repo: Path, name: str = "store") -> None:
+        """Define the remote in `repo` (committed config) and make it the default."""
+        assert run_mlvc(repo, "remote", "add", name, self.url, "--default").returncode == 0
+        if self.server is not None:
+            endpoint = self.server.endpoint  # type: ignore[attr-defined]
+            for key, value in (("endpoint_url", endpoint), ("region", "us-west-2")):
+                result = run_mlvc(repo, "remote", "modify", name, key, value)
+                assert result.returncode == 0, result.stderr
+
+    def keys(self) -> list[str]:
+        """Every object in the remote, relative to its root."""
+        if self.server is None:
+            root = Path(self.url)
+            return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+        client = self.server.client()  # type: ignore[attr-defined]
+        keys: list[str] = []
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
+            keys.extend(item["Key"].split("/", 1)[1] for item in page.get("Contents", []))
+        return sorted(keys)
+
+    def read(self, key: str) -> bytes:
+        """One object's bytes."""
+        if self.server is None:
+            return (Path(self.url) / key).read_bytes()
+        client = self.server.client()  # type: ignore[attr-defined]
+        return client.get_object(Bucket=self.bucket, Key=f"project/{key}")["Body"].read()
+
+    def write(self, key: str, data: bytes) -> None:
+        """Replace one object (to inject faults)."""
+        if self.server is None:
+            (Path(self.url) / key).write_bytes(data)
+            return
+        client = self.server.client()  # type: ignore[attr-defined]
+        client.put_object(Bucket=self.bucket, Key=f"project/{key}", Body=data)

@@ -83,7 +83,6 @@ def _storage_options(protocol: str, options: dict[str, str]) -> dict[str, Any]:
         result["client_kwargs"] = client
         # Fail fast on a wrong endpoint; mlvc retries transient errors itself.
         result["config_kwargs"] = {"connect_timeout": 5, "retries": {"max_attempts": 2}}
-        result["retries"] = 2
     else:
         passthrough = {"endpoint_url", "region", "profile", "password", "token", "account_key"}
         result.update({k: v for k, v in options.items() if k in passthrough})
