@@ -43,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(1)
     except OSError as failure:
+        if os.environ.get("MLVC_DEBUG"):
+            raise
         # disk full, permission denied...: the system's words, and where
         where = f": {failure.filename}" if failure.filename else ""
         _fail(f"error: {failure.strerror or failure}{where}", 1)

@@ -34,7 +34,10 @@ from mlvc.store.table import PackTable
 LAYOUT_VERSION = 1
 MARKER = "mlvc-remote.json"
 ATTEMPTS = 4
-_PERMANENT = (FileNotFoundError, PermissionError, FileExistsError, IsADirectoryError, MlvcError)
+# Errors callers handle themselves (a missing object is often an answer, not a failure).
+_ANSWERS = (FileNotFoundError, FileExistsError, MlvcError)
+# Errors retrying cannot fix.
+_PERMANENT = (PermissionError, IsADirectoryError, NotADirectoryError, TypeError, ValueError)
 T = TypeVar("T")
 
 
@@ -67,14 +70,17 @@ class Remote:
         return f"{self.root}/{relative}" if self.root else relative
 
     def call(self, what: str, function: Callable[[], T]) -> T:
-        """Run one filesystem call with retries; turn its failure into a RemoteError."""
+        """Run one filesystem call with retries; turn its failure into a RemoteError.
+
+        A missing or already existing object is raised as is: callers treat it as an answer.
+        """
         for attempt in range(ATTEMPTS):
             try:
                 return function()
-            except _PERMANENT:
+            except _ANSWERS:
                 raise
-            except Exception as exc:
-                if attempt == ATTEMPTS - 1:
+            except Exception as exc:  # retried unless permanent, then reported in one line
+                if isinstance(exc, _PERMANENT) or attempt == ATTEMPTS - 1:
                     raise RemoteError(self.name, self.url, f"{what}: {describe(exc)}") from exc
                 time.sleep(0.25 * 2**attempt * (1 + random.random()))
         raise AssertionError("unreachable")
