@@ -177,8 +177,29 @@ class Repo:
 
         return remove_paths(self, [self.data_path(path) for path in paths])
 
-    def gc(self, *, dry_run: bool = False, workspace_only: bool = False) -> GcResult:
-        """Delete cached data that no pointer in the workspace or in git history references."""
+    def gc(
+        self,
+        *,
+        dry_run: bool = False,
+        workspace_only: bool = False,
+        remote: str | None = None,
+        jobs: int = DEFAULT_JOBS,
+        progress: Progress = SILENT,
+    ) -> GcResult:
+        """Delete data no pointer references: in the cache, or with `remote` in that remote.
+
+        The cache keeps what the workspace and every commit reachable from a branch, a tag or
+        HEAD reference (only the workspace with `workspace_only`); a remote keeps what those
+        commits reference.
+        """
+        if remote is not None:
+            from mlvc.remotes.remote_gc import collect_remote_garbage
+
+            with self.locked(exclusive=True):
+                opened = self.remote(remote)
+                return collect_remote_garbage(
+                    self, opened, dry_run=dry_run, jobs=jobs, progress=progress
+                )
         from mlvc.store.gc import collect_garbage
 
         return collect_garbage(self, dry_run=dry_run, workspace_only=workspace_only)

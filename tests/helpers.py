@@ -112,7 +112,7 @@ class RemoteSpec:
                 result = run_mlvc(repo, "remote", "modify", name, key, value)
                 assert result.returncode == 0, result.stderr
 
-    def keys(self) -> list[str]:
+    def object_keys(self) -> list[str]:
         """Every object in the remote, relative to its root."""
         if self.server is None:
             root = Path(self.url)

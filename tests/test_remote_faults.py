@@ -74,7 +74,7 @@ def test_20000_small_files_make_few_remote_objects(repo_dir: Path, remote: Remot
         )
     _ok(run_mlvc(repo_dir, "add", "images"))
     _ok(run_mlvc(repo_dir, "push"))
-    assert len(remote.keys()) < 50
+    assert len(remote.object_keys()) < 50
     clone = _commit_and_clone(repo_dir)
     _ok(run_mlvc(clone, "pull"))
     assert tree_digest(clone / "images") == tree_digest(data)
@@ -89,7 +89,7 @@ def test_a_flipped_byte_in_the_remote_is_named_and_changes_nothing(
     write(repo_dir / "data" / "victim.bin", random_bytes(400_000, 2))
     _ok(run_mlvc(repo_dir, "add", "data"))
     _ok(run_mlvc(repo_dir, "push"))
-    pack = next(key for key in remote.keys() if key.endswith(".pack"))
+    pack = next(key for key in remote.object_keys() if key.endswith(".pack"))
     raw = bytearray(remote.read(pack))
     raw[len(raw) // 2] ^= 0x01  # inside victim.bin's chunks, by far the largest records
     remote.write(pack, bytes(raw))
@@ -116,12 +116,12 @@ def test_a_push_killed_half_way_completes_when_run_again(
     )  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        if any(key.endswith(".idx") for key in remote.keys()):
+        if any(key.endswith(".idx") for key in remote.object_keys()):
             break
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    uploaded = [key for key in remote.keys() if key.endswith(".idx")]
+    uploaded = [key for key in remote.object_keys() if key.endswith(".idx")]
     assert 0 < len(uploaded) < 6, "killed after some packs, before the last"
     again = json.loads(_ok(run_mlvc(repo_dir, "push", "--json")).stdout)
     assert 0 < again["records_sent"] < again["records_needed"]

@@ -167,13 +167,25 @@ def gc(
     workspace_only: Annotated[
         bool, typer.Option("--workspace-only", "-w", help="Keep only what the workspace uses.")
     ] = False,
+    remote: Annotated[
+        str | None,
+        typer.Option("--remote", "-r", help="Collect in this remote instead of the cache."),
+    ] = None,
     json_output: Json = False,
+    quiet: Quiet = False,
 ) -> None:
     """Delete cached data no pointer in the workspace, a branch or a tag references."""
     with Repo(Path.cwd()) as repo:
-        result = repo.gc(dry_run=dry_run, workspace_only=workspace_only)
+        result = repo.gc(
+            dry_run=dry_run,
+            workspace_only=workspace_only,
+            remote=remote,
+            progress=make_progress(quiet),
+        )
     if json_output:
         print_json(result.to_json())
+        return
+    if quiet:
         return
     verb = "would free" if result.dry_run else "freed"
     echo(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlvc.errors import MissingDataError
+from mlvc.hashing import Oid
 from mlvc.pointer import Pointer
 from mlvc.progress import Progress
 from mlvc.remotes.locks import push_lock
@@ -50,40 +53,47 @@ def push_pointers(
     with push_lock(remote):
         table = remote.load_table(jobs)
         missing = [oid for oid in records if oid not in table]
-        staging = repo.mlvc_dir / "tmp" / f"push-{remote.name}"
+        packs = send_records(repo, remote, missing, jobs=jobs, progress=progress)
+    return PushResult(remote.name, len(records), len(missing), packs, remote.bytes_sent)
+
+
+def send_records(
+    repo: Repo, remote: Remote, oids: list[Oid], *, jobs: int, progress: Progress
+) -> int:
+    """Pack local records into new packs and upload each, pack before index; return the count."""
+    store = repo.store
+    (repo.mlvc_dir / "tmp").mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="push-", dir=repo.mlvc_dir / "tmp"))
+    locations = [store.locate(oid) for oid in oids]
+    progress.begin(f"Pushing to {remote.name}", sum(loc.entry.length for loc in locations if loc))
+    uploads: list[Future[None]] = []
+    try:
+        with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="mlvc-push") as pool:
+
+            def send(name: str) -> None:
+                size = (staging / (name + PACK_SUFFIX)).stat().st_size
+                remote.upload_pack(staging, name)
+                for suffix in (PACK_SUFFIX, INDEX_SUFFIX):
+                    (staging / (name + suffix)).unlink()
+                progress.advance(size)
+
+            def publish(name: str, entries: list[IndexEntry]) -> None:
+                uploads.append(pool.submit(send, name))
+
+            writer = PackWriter(staging, publish)
+            # read in local pack order, so the cache is read sequentially
+            for oid in sorted(oids, key=lambda item: _position(repo, item)):
+                kind, payload = store.read_payload(oid)
+                writer.add(oid, kind, payload)
+            writer.flush()
+            for upload in uploads:
+                upload.result()
+    finally:
+        progress.end()
         shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        locations = [store.locate(oid) for oid in missing]
-        total = sum(location.entry.length for location in locations if location)
-        progress.begin(f"Pushing to {remote.name}", total)
-        uploads: list[Future[None]] = []
-        try:
-            with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="mlvc-push") as pool:
-
-                def send(name: str) -> None:
-                    size = (staging / (name + PACK_SUFFIX)).stat().st_size
-                    remote.upload_pack(staging, name)
-                    for suffix in (PACK_SUFFIX, INDEX_SUFFIX):
-                        (staging / (name + suffix)).unlink()
-                    progress.advance(size)
-
-                def publish(name: str, entries: list[IndexEntry]) -> None:
-                    uploads.append(pool.submit(send, name))
-
-                writer = PackWriter(staging, publish)
-                # read in local pack order, so the cache is read sequentially
-                for oid in sorted(missing, key=lambda item: _position(repo, item)):
-                    kind, payload = store.read_payload(oid)
-                    writer.add(oid, kind, payload)
-                writer.flush()
-                for upload in uploads:
-                    upload.result()
-        finally:
-            progress.end()
-            shutil.rmtree(staging, ignore_errors=True)
-    return PushResult(remote.name, len(records), len(missing), len(uploads), remote.bytes_sent)
+    return len(uploads)
 
 
-def _position(repo: Repo, oid: bytes) -> tuple[str, int]:
+def _position(repo: Repo, oid: Oid) -> tuple[str, int]:
     location = repo.store.locate(oid)
     return (location.pack, location.entry.offset) if location else ("", 0)

@@ -113,29 +113,42 @@ class Remote:
 
     # -- indexes --------------------------------------------------------------------
 
-    def index_names(self) -> list[str]:
-        """Names of every published pack (a pack counts once its index exists)."""
+    def _pack_listing(self) -> dict[str, int]:
+        """File name -> size for everything under packs/."""
         directory = self.path("packs")
 
-        def listing() -> list[str]:
+        def listing() -> dict[str, int]:
             self.fs.invalidate_cache(directory)
             try:
-                entries = self.fs.ls(directory, detail=False)
+                entries = self.fs.ls(directory, detail=True)
             except FileNotFoundError:
-                return []
-            return [str(entry).rsplit("/", 1)[-1] for entry in entries]
+                return {}
+            return {str(e["name"]).rsplit("/", 1)[-1]: int(e.get("size") or 0) for e in entries}
 
-        names = self.checked("list packs", listing)
+        return self.checked("list packs", listing)
+
+    def index_names(self) -> list[str]:
+        """Names of every published pack (a pack counts once its index exists)."""
+        names = self._pack_listing()
         return sorted(name[: -len(INDEX_SUFFIX)] for name in names if name.endswith(INDEX_SUFFIX))
+
+    def pack_sizes(self) -> dict[str, int]:
+        """Published pack name -> bytes of its pack and index files."""
+        files = self._pack_listing()
+        sizes = {}
+        for file_name, size in files.items():
+            if file_name.endswith(INDEX_SUFFIX):
+                name = file_name[: -len(INDEX_SUFFIX)]
+                sizes[name] = size + files.get(name + PACK_SUFFIX, 0)
+        return sizes
 
     def load_table(self, jobs: int) -> PackTable:
         """A lookup over every index in the remote (downloading only unseen ones)."""
         table = PackTable()
         names = self.index_names()
-        missing = [
-            name for name in names if not (self.index_cache / (name + INDEX_SUFFIX)).exists()
-        ]
         self.index_cache.mkdir(parents=True, exist_ok=True)
+        cached = {path.name for path in self.index_cache.glob("*" + INDEX_SUFFIX)}
+        missing = [name for name in names if name + INDEX_SUFFIX not in cached]
 
         def download(name: str) -> None:
             remote_path = self.path(f"packs/{name}{INDEX_SUFFIX}")
@@ -145,6 +158,8 @@ class Remote:
             write_file_atomic(self.index_cache / (name + INDEX_SUFFIX), data)
 
         run_parallel([functools.partial(download, name) for name in missing], jobs)
+        for stale in cached - {name + INDEX_SUFFIX for name in names}:
+            (self.index_cache / stale).unlink(missing_ok=True)  # its pack was deleted
         for name in names:
             local = self.index_cache / (name + INDEX_SUFFIX)
             data = local.read_bytes()

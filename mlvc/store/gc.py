@@ -10,6 +10,7 @@ exclusive repository lock, so no writer is running.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -75,7 +76,7 @@ def collect_garbage(repo: Repo, *, dry_run: bool, workspace_only: bool) -> GcRes
         dead_packs: list[str] = []
         for name in store.pack_names():
             entries = store.entries(name)
-            kept = [e for e in entries if e.oid in live and _home_pack(store, e.oid) == name]
+            kept = [e for e in entries if e.oid in live and store.table.home(e.oid) == name]
             live_count += len(kept)
             dead_count += len(entries) - len(kept)
             if len(kept) == len(entries):
@@ -95,15 +96,11 @@ def collect_garbage(repo: Repo, *, dry_run: bool, workspace_only: bool) -> GcRes
             _delete_pack(store, name)
         for path in temp_files:
             path.unlink(missing_ok=True)
+        for staging in (repo.mlvc_dir / "tmp").glob("push-*"):
+            shutil.rmtree(staging, ignore_errors=True)  # left by a killed push
         store.reload()
         freed = bytes_before - store.disk_usage()
         return GcResult(False, bytes_before, freed, removed, rewritten, dead_count, live_count)
-
-
-def _home_pack(store: ObjectStore, oid: Oid) -> str | None:
-    """The pack lookups use for `oid`; copies of a record in other packs are dead."""
-    location = store.locate(oid)
-    return location.pack if location else None
 
 
 def _is_leftover(store: ObjectStore, name: str) -> bool:

@@ -49,6 +49,11 @@ class PackTable:
         name, offset = found
         return Location(name, entry_at(self._indexes[name], offset))
 
+    def home(self, oid: Oid) -> str | None:
+        """The pack lookups use for `oid`; copies of its record in other packs are redundant."""
+        found = self._oids.get(oid)
+        return found[0] if found else None
+
     def entries(self, pack: str) -> list[IndexEntry]:
         """Every entry of one pack's index."""
         data = self._indexes[pack]
