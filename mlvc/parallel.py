@@ -9,7 +9,7 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-DEFAULT_JOBS = 8
+DEFAULT_JOBS = 4
 
 
 def map_unordered(

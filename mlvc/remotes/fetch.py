@@ -1,7 +1,7 @@
 """`mlvc fetch`: download into the cache the records some pointers need.
 
 Records are read with ranged GETs; neighbouring records of one pack are read
-in one request (ranges are merged across gaps of up to 128 KiB, up to 8 MiB a
+in one request (ranges are merged across gaps of up to 128 KiB, up to 4 MiB a
 request). Each record is checked (chunks against their oid, other records
 against their checksum) before it enters the cache, and a bad or missing
 record is reported with the tracked files it belongs to.
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mlvc.repo import Repo
 
 MAX_GAP = 128 * 1024
-MAX_REQUEST = 8 * 1024 * 1024
+MAX_REQUEST = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -112,9 +112,10 @@ class Downloader:
         try:
             for request, data in map_unordered(self._read, ranges, self.jobs):
                 self.requests += 1
+                view = memoryview(data)
                 for location in request.locations:
                     offset = location.entry.offset - request.start
-                    record = data[offset : offset + location.entry.length]
+                    record = view[offset : offset + location.entry.length]
                     payload = self._check(record, location, wanted)
                     writer.add(location.entry.oid, location.entry.kind, payload)
                     self.records += 1
@@ -129,7 +130,7 @@ class Downloader:
     def _read(self, request: _Range) -> bytes:
         return self.remote.read_range(request.pack, request.start, request.end)
 
-    def _check(self, record: bytes, location: Location, wanted: Attribution) -> memoryview:
+    def _check(self, record: memoryview, location: Location, wanted: Attribution) -> memoryview:
         entry = location.entry
         where = f"{self.remote.url}/packs/{location.pack}"
         try:

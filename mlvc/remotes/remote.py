@@ -190,7 +190,9 @@ class Remote:
     def _put(self, local: Path, target: str) -> None:
         options: dict[str, Any] = {}
         if "s3" in str(getattr(self.fs, "protocol", "")):
+            # one 5 MiB part in flight per pack: memory stays bounded; packs go in parallel
             options["chunksize"] = MULTIPART_CHUNK
+            options["max_concurrency"] = 1
         self.fs.put_file(str(local), target, **options)
 
     def delete_pack(self, name: str) -> None:

@@ -10,7 +10,7 @@ import queue
 import threading
 from typing import BinaryIO
 
-_QUEUE_DEPTH = 64  # at most 64 chunks (16 MiB at the largest chunk size) wait in memory
+_QUEUE_DEPTH = 4  # batches of 4 MiB: at most 16 MiB wait in memory
 
 
 class BackgroundWriter:
