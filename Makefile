@@ -30,6 +30,7 @@ demo: $(STAMP)
 ## make bench: speed and memory against cp (and DVC when the bench extra is installed)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_remote.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -241,18 +241,33 @@ class Repo:
             found.setdefault((data_path_of(pointer_path), pointer.oid), pointer)
         return [(path, pointer) for (path, _), pointer in found.items()]
 
+    def select_pointers(
+        self, paths: Sequence[str | Path], revisions: Sequence[str], all_commits: bool
+    ) -> list[tuple[str, Pointer]]:
+        """Workspace pointers, or those of revisions / all commits, limited to `paths`."""
+        if not revisions and not all_commits:
+            return self.workspace_pointers(paths)
+        pointers = self.revision_pointers(revisions, all_commits)
+        if paths:
+            wanted = [self.data_path(path) for path in paths]
+            pointers = [item for item in pointers if any(_contains(w, item[0]) for w in wanted)]
+        return pointers
+
     def push(
         self,
         paths: Sequence[str | Path] = (),
         *,
+        revisions: Sequence[str] = (),
+        all_commits: bool = False,
         remote: str | None = None,
         jobs: int = DEFAULT_JOBS,
         progress: Progress = SILENT,
     ) -> PushResult:
-        """Upload what the named tracked paths (all by default) need and the remote lacks."""
+        """Upload what the tracked paths (of the workspace, or of revisions) need and the
+        remote lacks."""
         from mlvc.remotes.push import push_pointers
 
-        pointers = self.workspace_pointers(paths)
+        pointers = self.select_pointers(paths, revisions, all_commits)
         with self.locked(exclusive=False):
             return push_pointers(self, self.remote(remote), pointers, jobs=jobs, progress=progress)
 
@@ -269,13 +284,7 @@ class Repo:
         """Download into the cache what the workspace pointers (or revisions) need."""
         from mlvc.remotes.fetch import fetch_pointers
 
-        if revisions or all_commits:
-            pointers = self.revision_pointers(revisions, all_commits)
-            if paths:
-                wanted = [self.data_path(path) for path in paths]
-                pointers = [item for item in pointers if any(_contains(w, item[0]) for w in wanted)]
-        else:
-            pointers = self.workspace_pointers(paths)
+        pointers = self.select_pointers(paths, revisions, all_commits)
         with self.locked(exclusive=True):
             return fetch_pointers(self, self.remote(remote), pointers, jobs=jobs, progress=progress)
 

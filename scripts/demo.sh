@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end in a throw-away git repository: track a dataset and a model,
-# change them over two commits, and bring the first version back byte for byte.
+# change them over two commits, bring the first version back byte for byte, then share the
+# data through a remote that is a plain local directory and pull it into a fresh clone.
 set -euo pipefail
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/mlvc-demo.XXXXXX")"
@@ -23,8 +24,10 @@ with open("models/model.safetensors", "wb") as f:
     f.write(rng.randbytes(32 * 1024 * 1024))
 PY
 
+mkdir project && cd project
 step git init -q -b main
 step mlvc init
+step mlvc remote add storage "$work/remote" --default
 step mlvc add data/images models/model.safetensors
 step git add .mlvc data/images.mlvc models/model.safetensors.mlvc .gitignore
 step git commit -q -m "v1: dataset and model"
@@ -58,4 +61,19 @@ step mlvc status
 step git checkout -q HEAD -- '*.mlvc'
 step mlvc checkout
 step mlvc gc --dry-run
+
+echo; echo "# share the data: push to the remote, clone, pull"
+step mlvc status --remote
+step mlvc push --all-commits
+step mlvc status --remote
+step find "$work/remote" -type f
+cd "$work"
+step git clone -q project teammate
+cd teammate
+step mlvc pull
+diff -r "$work/project/data" data && cmp "$work/project/models/model.safetensors" models/model.safetensors \
+  && echo "the clone's data is byte for byte the original's"
+step git checkout -q HEAD~1
+step mlvc pull
+[ "$v1_sum" = "$(sha256sum models/model.safetensors | cut -d' ' -f1)" ] && echo "and v1 too"
 echo; echo "demo finished"

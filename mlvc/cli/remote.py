@@ -25,6 +25,14 @@ RemoteName = Annotated[
 ]
 Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel transfers.")]
 Paths = Annotated[list[Path] | None, typer.Argument(help="Tracked paths (default: all).")]
+Revisions = Annotated[
+    list[str] | None,
+    typer.Option("--rev", help="Use the pointers of this git revision (repeatable)."),
+]
+AllCommits = Annotated[
+    bool,
+    typer.Option("--all-commits", help="Use the pointers of every commit of every branch and tag."),
+]
 
 
 @remote_app.command("add")
@@ -95,6 +103,8 @@ def remote_default(name: str, local: Local = False) -> None:
 @app.command()
 def push(
     paths: Paths = None,
+    rev: Revisions = None,
+    all_commits: AllCommits = False,
     remote: RemoteName = None,
     jobs: Jobs = DEFAULT_JOBS,
     quiet: Quiet = False,
@@ -102,7 +112,14 @@ def push(
 ) -> None:
     """Upload the data of tracked paths that the remote does not have yet."""
     with Repo(Path.cwd()) as repo:
-        result = repo.push(paths or [], remote=remote, jobs=jobs, progress=make_progress(quiet))
+        result = repo.push(
+            paths or [],
+            revisions=rev or [],
+            all_commits=all_commits,
+            remote=remote,
+            jobs=jobs,
+            progress=make_progress(quiet),
+        )
     if json_output:
         print_json(result.to_json())
     elif not quiet:
@@ -115,12 +132,8 @@ def push(
 @app.command()
 def fetch(
     paths: Paths = None,
-    rev: Annotated[
-        list[str] | None, typer.Option("--rev", help="Fetch for this git revision (repeatable).")
-    ] = None,
-    all_commits: Annotated[
-        bool, typer.Option("--all-commits", help="Fetch for every commit of every branch and tag.")
-    ] = False,
+    rev: Revisions = None,
+    all_commits: AllCommits = False,
     remote: RemoteName = None,
     jobs: Jobs = DEFAULT_JOBS,
     quiet: Quiet = False,

@@ -50,7 +50,8 @@ class GitHistory:
         return found
 
     def reachable_pointers(self) -> Iterator[tuple[str, bytes]]:
-        """Pointer files of every commit reachable from a branch, a tag or HEAD.
+        """Pointer files of every commit reachable from a branch (local or remote-tracking), a tag
+        or HEAD.
 
         Each distinct tree and pointer blob is visited once, so long histories
         with few changes cost little.
@@ -60,7 +61,7 @@ class GitHistory:
         repository = self.repository
         tips = []
         for name in repository.references:
-            if name.startswith(("refs/heads/", "refs/tags/")):
+            if name.startswith(("refs/heads/", "refs/tags/", "refs/remotes/")):
                 tips.append(name)
         if not repository.head_is_unborn:
             tips.append("HEAD")
