@@ -6,7 +6,7 @@ set -euo pipefail
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/mlvc-demo.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-cd "$work"
+mkdir "$work/project" && cd "$work/project"
 export GIT_AUTHOR_NAME="mlvc demo" GIT_AUTHOR_EMAIL="demo@mlvc.invalid"
 export GIT_COMMITTER_NAME="mlvc demo" GIT_COMMITTER_EMAIL="demo@mlvc.invalid"
 
@@ -24,7 +24,6 @@ with open("models/model.safetensors", "wb") as f:
     f.write(rng.randbytes(32 * 1024 * 1024))
 PY
 
-mkdir project && cd project
 step git init -q -b main
 step mlvc init
 step mlvc remote add storage "$work/remote" --default
