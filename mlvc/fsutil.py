@@ -63,3 +63,15 @@ def remove_empty_parents(path: Path, stop: Path) -> None:
         except OSError:
             return
         current = current.parent
+
+
+def human_size(size: int | None) -> str:
+    """1536 -> '1.5 KiB'."""
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{int(value)} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mlvc.cli.output import PlainProgress, human_size, stderr_console
+from mlvc.cli.output import PlainProgress, stderr_console
+from mlvc.fsutil import human_size
 from tests.helpers import git, random_bytes, run_mlvc, write
 
 

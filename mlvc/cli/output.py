@@ -7,6 +7,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from mlvc.fsutil import human_size
 from mlvc.progress import SILENT, Progress
 
 if TYPE_CHECKING:
@@ -32,18 +33,6 @@ def stderr_console() -> Console:
 def print_json(data: Any) -> None:
     """Write machine-readable output to stdout."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def human_size(size: int | None) -> str:
-    """1536 -> '1.5 KiB'."""
-    if size is None:
-        return "-"
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if value < 1024 or unit == "TiB":
-            return f"{int(value)} B" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
 
 
 class RichProgress(Progress):

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from mlvc.cli import app
-from mlvc.cli.output import echo, human_size, make_progress, print_json
+from mlvc.cli.output import echo, make_progress, print_json
+from mlvc.fsutil import human_size
 from mlvc.parallel import DEFAULT_JOBS
 from mlvc.repo import Repo
 
@@ -100,6 +101,32 @@ def remote_default(name: str, local: Local = False) -> None:
     set_default_remote(Repo(Path.cwd()).mlvc_dir, name, local=local)
 
 
+def _transfer(
+    verb: str,
+    paths: list[Path] | None,
+    rev: list[str] | None,
+    all_commits: bool,
+    remote: str | None,
+    jobs: int,
+    quiet: bool,
+    json_output: bool,
+) -> None:
+    with Repo(Path.cwd()) as repo:
+        method = repo.push if verb == "push" else repo.fetch
+        result = method(
+            paths or [],
+            revisions=rev or [],
+            all_commits=all_commits,
+            remote=remote,
+            jobs=jobs,
+            progress=make_progress(quiet),
+        )
+    if json_output:
+        print_json(result.to_json())
+    elif not quiet:
+        echo(result.summary())
+
+
 @app.command()
 def push(
     paths: Paths = None,
@@ -111,22 +138,7 @@ def push(
     json_output: Json = False,
 ) -> None:
     """Upload the data of tracked paths that the remote does not have yet."""
-    with Repo(Path.cwd()) as repo:
-        result = repo.push(
-            paths or [],
-            revisions=rev or [],
-            all_commits=all_commits,
-            remote=remote,
-            jobs=jobs,
-            progress=make_progress(quiet),
-        )
-    if json_output:
-        print_json(result.to_json())
-    elif not quiet:
-        echo(
-            f"pushed {result.records_sent} of {result.records_needed} objects to "
-            f"{result.remote} ({human_size(result.bytes_sent)} in {result.packs_sent} packs)"
-        )
+    _transfer("push", paths, rev, all_commits, remote, jobs, quiet, json_output)
 
 
 @app.command()
@@ -140,22 +152,7 @@ def fetch(
     json_output: Json = False,
 ) -> None:
     """Download into the cache the data the pointers (or revisions) need."""
-    with Repo(Path.cwd()) as repo:
-        result = repo.fetch(
-            paths or [],
-            revisions=rev or [],
-            all_commits=all_commits,
-            remote=remote,
-            jobs=jobs,
-            progress=make_progress(quiet),
-        )
-    if json_output:
-        print_json(result.to_json())
-    elif not quiet:
-        echo(
-            f"fetched {result.records_fetched} objects from {result.remote} "
-            f"({human_size(result.bytes_received)} in {result.requests} requests)"
-        )
+    _transfer("fetch", paths, rev, all_commits, remote, jobs, quiet, json_output)
 
 
 @app.command()

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from mlvc.cli import app
-from mlvc.cli.output import echo, human_size, make_progress, print_json
+from mlvc.cli.output import echo, make_progress, print_json
+from mlvc.fsutil import human_size
 from mlvc.repo import Repo
 from mlvc.workspace.results import FileChange, PathState, PathStatus
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlvc.errors import CorruptObjectError, RemoteDataError, StoreFormatError
+from mlvc.fsutil import human_size
 from mlvc.hashing import hash_bytes
 from mlvc.parallel import map_unordered
 from mlvc.pointer import Pointer
@@ -39,6 +40,13 @@ class FetchResult(JsonRecord):
     records_fetched: int
     bytes_received: int
     requests: int
+
+    def summary(self) -> str:
+        """One line for people."""
+        return (
+            f"fetched {self.records_fetched} objects from {self.remote} "
+            f"({human_size(self.bytes_received)} in {self.requests} requests)"
+        )
 
 
 @dataclass

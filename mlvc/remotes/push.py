@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlvc.errors import MissingDataError
+from mlvc.fsutil import human_size
 from mlvc.hashing import Oid
 from mlvc.pointer import Pointer
 from mlvc.progress import Progress
@@ -34,6 +35,13 @@ class PushResult(JsonRecord):
     records_sent: int
     packs_sent: int
     bytes_sent: int
+
+    def summary(self) -> str:
+        """One line for people."""
+        return (
+            f"pushed {self.records_sent} of {self.records_needed} objects to {self.remote} "
+            f"({human_size(self.bytes_sent)} in {self.packs_sent} packs)"
+        )
 
 
 def push_pointers(
