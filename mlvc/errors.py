@@ -249,3 +249,34 @@ class RemoteBusyError(MlvcError):
         self.name = name
         self.holder = holder
         super().__init__(f"remote '{name}' is busy: {holder}; try again when it is done")
+
+
+class PipelineError(MlvcError):
+    """mlvc.yaml is invalid; names the file and, when it can, the stage."""
+
+    def __init__(self, file: str, stage: str | None, reason: str) -> None:
+        self.file = file
+        self.stage = stage
+        self.reason = reason
+        where = f"{file}, stage '{stage}'" if stage else file
+        super().__init__(f"{where}: {reason}")
+
+
+class StageFailedError(MlvcError):
+    """A stage's command failed; the run stops with its exit status."""
+
+    def __init__(self, stage: str, status: int, detail: str = "") -> None:
+        self.stage = stage
+        self.status = status
+        self.exit_code = status if 0 < status < 256 else 1
+        extra = f": {detail}" if detail else ""
+        super().__init__(f"stage '{stage}' failed with exit status {status}{extra}")
+
+
+class ValidationFailedError(MlvcError):
+    """A validation stage's metrics do not meet its thresholds."""
+
+    def __init__(self, stage: str, failures: list[str]) -> None:
+        self.stage = stage
+        self.failures = failures
+        super().__init__(f"validation '{stage}' failed: {'; '.join(failures)}")

@@ -28,6 +28,7 @@ from mlvc.workspace.results import (
 )
 
 if TYPE_CHECKING:
+    from mlvc.pipeline.runner import Announce, StageRun
     from mlvc.remotes.fetch import FetchResult
     from mlvc.remotes.push import PushResult
     from mlvc.remotes.remote import Remote
@@ -203,6 +204,35 @@ class Repo:
         from mlvc.store.gc import collect_garbage
 
         return collect_garbage(self, dry_run=dry_run, workspace_only=workspace_only)
+
+    # -- pipelines ------------------------------------------------------------------
+
+    def repro(
+        self,
+        stages: Sequence[str] = (),
+        *,
+        dry_run: bool = False,
+        force: bool = False,
+        announce: Announce | None = None,
+    ) -> list[StageRun]:
+        """Run the stages whose inputs changed (and those downstream), in order."""
+        from mlvc.pipeline.runner import reproduce
+
+        return reproduce(self, list(stages), dry_run=dry_run, force=force, announce=announce)
+
+    def validate(
+        self, *, all_stages: bool = False, announce: Announce | None = None
+    ) -> list[StageRun]:
+        """Run the validation stages whose inputs changed (every one with `all_stages`)."""
+        from mlvc.pipeline.runner import reproduce
+
+        return reproduce(self, [], force=all_stages, only_validation=True, announce=announce)
+
+    def stale_stages(self) -> list[StageRun]:
+        """The stages repro would run and why; nothing runs."""
+        from mlvc.pipeline.runner import stale_stages
+
+        return stale_stages(self)
 
     # -- remotes --------------------------------------------------------------------
 

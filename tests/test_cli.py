@@ -50,7 +50,7 @@ def test_rm_stops_tracking_and_keeps_data(repo_dir: Path, cli) -> None:  # type:
     assert not (repo_dir / "f.bin.mlvc").exists()
     assert (repo_dir / "f.bin").read_text() == "data"
     assert "/f.bin" not in (repo_dir / ".gitignore").read_text()
-    assert json.loads(cli("status", "--json").out) == []
+    assert json.loads(cli("status", "--json").out) == {"paths": [], "stages": []}
 
 
 def test_diff_json_between_revisions_and_workspace(repo_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]

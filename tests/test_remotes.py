@@ -48,7 +48,7 @@ def test_push_clone_pull_at_several_revisions(repo_dir: Path, remote: RemoteSpec
         _ok(run_mlvc(clone, "pull"))
         assert tree_digest(clone / "data") == data_digest
         assert tree_digest(clone / "model.bin") == model_digest
-    status = json.loads(_ok(run_mlvc(clone, "status", "--json")).stdout)
+    status = json.loads(_ok(run_mlvc(clone, "status", "--json")).stdout)["paths"]
     assert {item["state"] for item in status} == {"unchanged"}
 
 

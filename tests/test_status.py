@@ -29,7 +29,7 @@ def test_states_and_changes_inside_directories(repo_dir: Path, cli) -> None:  # 
     (repo_dir / "lost.bin").unlink()
     result = cli("status", "--json")
     assert result.code == 0
-    by_path = {item["path"]: item for item in json.loads(result.out)}
+    by_path = {item["path"]: item for item in json.loads(result.out)["paths"]}
     assert by_path["f.bin"]["state"] == "unchanged"
     assert by_path["lost.bin"]["state"] == "missing"
     assert by_path["d"]["state"] == "modified"

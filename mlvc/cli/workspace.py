@@ -84,14 +84,22 @@ def status(
         return
     with Repo(Path.cwd()) as repo:
         statuses = repo.status()
+        stale = repo.stale_stages()
     if json_output:
-        print_json([item.to_json() for item in statuses])
+        print_json(
+            {
+                "paths": [item.to_json() for item in statuses],
+                "stages": [{"stage": run.stage, "reasons": run.reasons} for run in stale],
+            }
+        )
         return
     if not statuses:
         echo("No tracked paths.")
     for item in statuses:
         for line in _render_status(item):
             echo(line)
+    for run in stale:
+        echo(f"{run.stage} is stale: {', '.join(run.reasons)}")
 
 
 def _remote_status(name: str | None, json_output: bool) -> None:

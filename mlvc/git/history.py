@@ -49,6 +49,16 @@ class GitHistory:
             found[path] = self.repository[blob_id].data
         return found
 
+    def file_at(self, revision: str, path: str) -> bytes | None:
+        """A file's bytes at `revision`, or None when it does not exist there."""
+        tree = self.resolve(revision).tree
+        try:
+            entry = tree[path]
+        except KeyError:
+            return None
+        data: bytes = self.repository[entry.id].data
+        return data
+
     def reachable_pointers(self) -> Iterator[tuple[str, bytes]]:
         """Pointer files of every commit reachable from a branch (local or remote-tracking), a tag
         or HEAD.

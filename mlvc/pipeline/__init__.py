@@ -1,0 +1,1 @@
+"""Pipelines: stages in mlvc.yaml, their records in mlvc.lock, and reproduction."""
