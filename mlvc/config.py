@@ -19,6 +19,8 @@ from mlvc.fsutil import write_file_atomic
 CONFIG_NAME = "config.toml"
 LOCAL_CONFIG_NAME = "config.local.toml"
 CONFIG_FORMAT = 1
+DEFAULT_JOBS = 4
+"""Parallel transfers to and from a remote when none is asked for."""
 
 
 @dataclass(frozen=True)

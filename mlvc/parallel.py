@@ -9,8 +9,6 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-DEFAULT_JOBS = 4
-
 
 def map_unordered(
     function: Callable[[T], R], items: Iterable[T], jobs: int, window: int | None = None

@@ -9,12 +9,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlvc.config import CONFIG_NAME, Config, default_document, load_config, write_document
+from mlvc.config import (
+    CONFIG_NAME,
+    Config,
+    default_document,
+    load_config,
+    write_document,
+)
 from mlvc.errors import NotInitializedError, PathOutsideRepositoryError, UnsupportedPathError
 from mlvc.git.history import GitHistory
 from mlvc.git.worktree import find_worktree_root, list_files
 from mlvc.lock import repository_lock
-from mlvc.parallel import DEFAULT_JOBS
 from mlvc.pointer import POINTER_SUFFIX, Pointer, data_path_of, parse_pointer, pointer_path_of
 from mlvc.progress import SILENT, Progress
 from mlvc.store.objects import ObjectStore
@@ -184,7 +189,7 @@ class Repo:
         dry_run: bool = False,
         workspace_only: bool = False,
         remote: str | None = None,
-        jobs: int = DEFAULT_JOBS,
+        jobs: int | None = None,
         progress: Progress = SILENT,
     ) -> GcResult:
         """Delete data no pointer references: in the cache, or with `remote` in that remote.
@@ -199,7 +204,7 @@ class Repo:
             with self.locked(exclusive=True):
                 opened = self.remote(remote)
                 return collect_remote_garbage(
-                    self, opened, dry_run=dry_run, jobs=jobs, progress=progress
+                    self, opened, dry_run=dry_run, jobs=opened.jobs(jobs), progress=progress
                 )
         from mlvc.store.gc import collect_garbage
 
@@ -290,7 +295,7 @@ class Repo:
         revisions: Sequence[str] = (),
         all_commits: bool = False,
         remote: str | None = None,
-        jobs: int = DEFAULT_JOBS,
+        jobs: int | None = None,
         progress: Progress = SILENT,
     ) -> PushResult:
         """Upload what the tracked paths (of the workspace, or of revisions) need and the
@@ -299,7 +304,8 @@ class Repo:
 
         pointers = self.select_pointers(paths, revisions, all_commits)
         with self.locked(exclusive=False):
-            return push_pointers(self, self.remote(remote), pointers, jobs=jobs, progress=progress)
+            opened = self.remote(remote)
+            return push_pointers(self, opened, pointers, jobs=opened.jobs(jobs), progress=progress)
 
     def fetch(
         self,
@@ -308,7 +314,7 @@ class Repo:
         revisions: Sequence[str] = (),
         all_commits: bool = False,
         remote: str | None = None,
-        jobs: int = DEFAULT_JOBS,
+        jobs: int | None = None,
         progress: Progress = SILENT,
     ) -> FetchResult:
         """Download into the cache what the workspace pointers (or revisions) need."""
@@ -316,14 +322,15 @@ class Repo:
 
         pointers = self.select_pointers(paths, revisions, all_commits)
         with self.locked(exclusive=True):
-            return fetch_pointers(self, self.remote(remote), pointers, jobs=jobs, progress=progress)
+            opened = self.remote(remote)
+            return fetch_pointers(self, opened, pointers, jobs=opened.jobs(jobs), progress=progress)
 
     def pull(
         self,
         paths: Sequence[str | Path] = (),
         *,
         remote: str | None = None,
-        jobs: int = DEFAULT_JOBS,
+        jobs: int | None = None,
         force: bool = False,
         progress: Progress = SILENT,
     ) -> tuple[FetchResult, CheckoutResult]:
@@ -331,9 +338,10 @@ class Repo:
         fetched = self.fetch(paths, remote=remote, jobs=jobs, progress=progress)
         return fetched, self.checkout(paths, force=force, progress=progress)
 
-    def remote_status(self, remote: str | None = None, jobs: int = DEFAULT_JOBS) -> dict[str, int]:
+    def remote_status(self, remote: str | None = None, jobs: int | None = None) -> dict[str, int]:
         """Tracked path -> records not in the remote yet (fully pushed paths are left out)."""
         from mlvc.remotes.fetch import missing_from_remote
 
         with self.locked(exclusive=False):
-            return missing_from_remote(self, self.remote(remote), self.workspace_pointers(), jobs)
+            opened = self.remote(remote)
+            return missing_from_remote(self, opened, self.workspace_pointers(), opened.jobs(jobs))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from mlvc.cli import app
 from mlvc.cli.output import echo, print_json
-from mlvc.pipeline.runner import StageRun
 from mlvc.repo import Repo
+
+if TYPE_CHECKING:
+    from mlvc.pipeline.runner import StageRun
 
 metrics_app = typer.Typer(help="Show and compare the pipeline's metrics.", no_args_is_help=True)
 app.add_typer(metrics_app, name="metrics")

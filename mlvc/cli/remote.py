@@ -9,8 +9,8 @@ import typer
 
 from mlvc.cli import app
 from mlvc.cli.output import echo, make_progress, print_json
+from mlvc.config import DEFAULT_JOBS
 from mlvc.fsutil import human_size
-from mlvc.parallel import DEFAULT_JOBS
 from mlvc.repo import Repo
 
 remote_app = typer.Typer(help="Define where data is pushed and pulled from.", no_args_is_help=True)
@@ -24,7 +24,10 @@ Local = Annotated[
 RemoteName = Annotated[
     str | None, typer.Option("--remote", "-r", help="Remote to use (default: the default one).")
 ]
-Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel transfers.")]
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help=f"Parallel transfers (default {DEFAULT_JOBS})."),
+]
 Paths = Annotated[list[Path] | None, typer.Argument(help="Tracked paths (default: all).")]
 Revisions = Annotated[
     list[str] | None,
@@ -107,7 +110,7 @@ def _transfer(
     rev: list[str] | None,
     all_commits: bool,
     remote: str | None,
-    jobs: int,
+    jobs: int | None,
     quiet: bool,
     json_output: bool,
 ) -> None:
@@ -133,7 +136,7 @@ def push(
     rev: Revisions = None,
     all_commits: AllCommits = False,
     remote: RemoteName = None,
-    jobs: Jobs = DEFAULT_JOBS,
+    jobs: Jobs = None,
     quiet: Quiet = False,
     json_output: Json = False,
 ) -> None:
@@ -147,7 +150,7 @@ def fetch(
     rev: Revisions = None,
     all_commits: AllCommits = False,
     remote: RemoteName = None,
-    jobs: Jobs = DEFAULT_JOBS,
+    jobs: Jobs = None,
     quiet: Quiet = False,
     json_output: Json = False,
 ) -> None:
@@ -159,7 +162,7 @@ def fetch(
 def pull(
     paths: Paths = None,
     remote: RemoteName = None,
-    jobs: Jobs = DEFAULT_JOBS,
+    jobs: Jobs = None,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Overwrite local changes not in the cache.")
     ] = False,

@@ -159,13 +159,13 @@ def parse_stage(name: str, body: Any) -> Stage:
 
 def load_pipeline(root: Path) -> dict[str, Stage] | None:
     """The stages of `root/mlvc.yaml` in file order, or None when there is no pipeline."""
-    import yaml
-
     path = root / PIPELINE_FILE
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+    import yaml  # only repositories with a pipeline pay for the import
+
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from mlvc.config import DEFAULT_JOBS
 from mlvc.errors import MlvcError, RemoteError
 from mlvc.fsutil import write_file_atomic
 from mlvc.hashing import hash_bytes
@@ -64,6 +65,13 @@ class Remote:
         self.index_cache = cache_dir / hash_bytes(self.url.encode()).hex()[:16]
         self.bytes_sent = 0
         self.bytes_received = 0
+
+    def jobs(self, asked: int | None) -> int:
+        """Parallel transfers: as asked, else the remote's `jobs` option, else the default."""
+        if asked:
+            return asked
+        configured = self.settings.options.get("jobs", "")
+        return int(configured) if configured.isdigit() and int(configured) > 0 else DEFAULT_JOBS
 
     def path(self, relative: str) -> str:
         """Absolute path inside the filesystem."""
