@@ -29,6 +29,10 @@ class Config:
 
     chunking: ChunkParams
     fsync: bool
+    hooks_fetch: bool = True
+    """Whether checkout/merge hooks fetch missing data from the default remote."""
+    hooks_repro: bool = False
+    """Whether checkout/merge hooks run `mlvc repro` after updating the data."""
 
 
 def default_document() -> dict[str, Any]:
@@ -80,10 +84,27 @@ def load_config(mlvc_dir: Path) -> Config:
     problem = params.validate()
     if problem:
         raise ConfigError(str(committed_path), "chunking", problem)
-    fsync = local.get("core", {}).get("fsync", core.get("fsync", False))
-    if not isinstance(fsync, bool):
-        raise ConfigError(str(mlvc_dir / LOCAL_CONFIG_NAME), "core.fsync", "must be true or false")
-    return Config(chunking=params, fsync=fsync)
+    return Config(
+        chunking=params,
+        fsync=_flag(committed, local, "core", "fsync", False, mlvc_dir),
+        hooks_fetch=_flag(committed, local, "hooks", "fetch", True, mlvc_dir),
+        hooks_repro=_flag(committed, local, "hooks", "repro", False, mlvc_dir),
+    )
+
+
+def _flag(
+    committed: dict[str, Any],
+    local: dict[str, Any],
+    section: str,
+    key: str,
+    default: bool,
+    mlvc_dir: Path,
+) -> bool:
+    """A true/false setting; the local file wins over the committed one."""
+    value = local.get(section, {}).get(key, committed.get(section, {}).get(key, default))
+    if not isinstance(value, bool):
+        raise ConfigError(str(mlvc_dir / CONFIG_NAME), f"{section}.{key}", "must be true or false")
+    return value
 
 
 def _integer(section: dict[str, Any], key: str, default: int, path: Path) -> int:

@@ -280,3 +280,12 @@ class ValidationFailedError(MlvcError):
         self.stage = stage
         self.failures = failures
         super().__init__(f"validation '{stage}' failed: {'; '.join(failures)}")
+
+
+class HookError(MlvcError):
+    """A hook cannot be installed, or refuses the git operation it guards."""
+
+    def __init__(self, hook: str, reason: str) -> None:
+        self.hook = hook
+        self.reason = reason
+        super().__init__(f"{hook} hook: {reason}")

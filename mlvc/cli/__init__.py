@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 
 # Importing the command modules registers their commands on `app`.
+from mlvc.cli import hooks as _hooks  # noqa: E402, F401
 from mlvc.cli import pipeline as _pipeline  # noqa: E402, F401
 from mlvc.cli import remote as _remote  # noqa: E402, F401
 from mlvc.cli import workspace as _workspace  # noqa: E402, F401

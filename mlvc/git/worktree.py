@@ -21,16 +21,26 @@ def find_worktree_root(start: Path) -> Path:
     raise NotAGitRepositoryError(start)
 
 
-def git_environment() -> dict[str, str]:
-    """The environment for nested git calls, without variables inherited from a hook."""
-    return {key: value for key, value in os.environ.items() if key not in _INHERITED_GIT_VARIABLES}
+def git_environment(*, keep_index: bool = False) -> dict[str, str]:
+    """The environment for nested git calls, without variables inherited from a hook.
+
+    `keep_index` keeps GIT_INDEX_FILE: a pre-commit hook must read the index being
+    committed, which `git commit -a` puts in a temporary file.
+    """
+    dropped = set(_INHERITED_GIT_VARIABLES) - ({"GIT_INDEX_FILE"} if keep_index else set())
+    return {key: value for key, value in os.environ.items() if key not in dropped}
 
 
-def run_git(root: Path, *args: str) -> bytes:
+def run_git(root: Path, *args: str, keep_index: bool = False, stdin: bytes | None = None) -> bytes:
     """Run `git args...` in `root` and return its standard output."""
     try:
         result = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, env=git_environment(), check=False
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            env=git_environment(keep_index=keep_index),
+            input=stdin,
+            check=False,
         )
     except FileNotFoundError:
         raise GitCommandError("git", "the git command is not installed") from None

@@ -1,0 +1,1 @@
+"""Git hooks: installing the shims, and what each hook does."""
