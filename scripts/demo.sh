@@ -75,4 +75,25 @@ diff -r "$work/project/data" data && cmp "$work/project/models/model.safetensors
 step git checkout -q HEAD~1
 step mlvc pull
 [ "$v1_sum" = "$(sha256sum models/model.safetensors | cut -d' ' -f1)" ] && echo "and v1 too"
+
+echo; echo "# git hooks: the data follows commit, pull and push"
+git checkout -q main
+cd "$work/project"
+step mlvc hooks install
+python3 -c "f = open('models/model.safetensors', 'r+b'); f.write(b'retrained weights'); f.close()"
+git add -A
+if step git commit -q -m "v3: mlvc add forgotten"; then
+    echo "the hook should have refused this commit"; exit 1
+fi
+echo "(refused by the pre-commit hook, as it should be)"
+step mlvc add models/model.safetensors
+step git add models/model.safetensors.mlvc
+step git commit -q -m "v3: retrained"
+step mlvc push
+cd "$work/teammate"
+step git checkout -q main
+step mlvc hooks install
+step git pull -q
+cmp "$work/project/models/model.safetensors" models/model.safetensors \
+  && echo "git pull brought v3's model into the teammate's workspace"
 echo; echo "demo finished"

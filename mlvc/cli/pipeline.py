@@ -103,8 +103,31 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     Console(highlight=False).print(table)
 
 
+Markdown = Annotated[bool, typer.Option("--md", help="Print a Markdown table.")]
+
+
+def _markdown(columns: list[str], rows: list[list[str]]) -> None:
+    echo("| " + " | ".join(columns) + " |")
+    echo("|" + "---|" * len(columns))
+    for row in rows:
+        echo("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+
+
+def _openmetrics_name(file: str, key: str) -> str:
+    import re
+
+    stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return re.sub(r"[^a-zA-Z0-9_]", "_", f"{stem}_{key}")
+
+
 @metrics_app.command("show")
-def metrics_show(json_output: Json = False) -> None:
+def metrics_show(
+    json_output: Json = False,
+    markdown: Markdown = False,
+    openmetrics: Annotated[
+        bool, typer.Option("--openmetrics", help="Print 'name value' lines (GitLab metrics).")
+    ] = False,
+) -> None:
     """Show the metrics in the workspace."""
     from mlvc.pipeline.metrics import read_metrics
 
@@ -112,6 +135,14 @@ def metrics_show(json_output: Json = False) -> None:
         rows = _rows(read_metrics(repo, None))
     if json_output:
         print_json(rows)
+        return
+    if openmetrics:
+        for row in rows:
+            if isinstance(row["value"], int | float) and not isinstance(row["value"], bool):
+                echo(f"{_openmetrics_name(row['file'], row['key'])} {row['value']}")
+        return
+    if markdown:
+        _markdown(["file", "key", "value"], [[r["file"], r["key"], f"{r['value']}"] for r in rows])
         return
     _table(
         "metrics", ["file", "key", "value"], [[r["file"], r["key"], f"{r['value']}"] for r in rows]
@@ -123,6 +154,7 @@ def metrics_diff(
     old: Annotated[str | None, typer.Argument(help="Old revision (default: HEAD).")] = None,
     new: Annotated[str | None, typer.Argument(help="New revision (default: workspace).")] = None,
     json_output: Json = False,
+    markdown: Markdown = False,
 ) -> None:
     """Compare metrics between two revisions (or a revision and the workspace)."""
     from mlvc.pipeline.metrics import diff_metrics
@@ -149,3 +181,24 @@ def metrics_diff(
         ["file", "key", "old", "new", "change"],
         rows,
     )
+
+
+ci_app = typer.Typer(
+    help="Generate CI workflows that reproduce and validate.", no_args_is_help=True
+)
+app.add_typer(ci_app, name="ci")
+
+
+@ci_app.command("init")
+def ci_init(
+    system: Annotated[str, typer.Argument(help="github or gitlab")],
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Replace mlvc's part even if edited by hand.")
+    ] = False,
+) -> None:
+    """Write .github/workflows/mlvc.yml or .gitlab-ci.yml (or update mlvc's part of it)."""
+    from mlvc.ci import init_ci
+
+    with Repo(Path.cwd()) as repo:
+        result = init_ci(repo, system, force=force)
+    echo(f"{result.action} {result.path}, run when these change: {', '.join(result.triggers)}")
