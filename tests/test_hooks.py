@@ -171,3 +171,27 @@ def test_core_hooks_path_is_honoured(repo_dir: Path) -> None:
     git(repo_dir, "add", "-A")
     refused = _git(repo_dir, "commit", "-q", "-m", "x")
     assert refused.returncode != 0 and "f.bin: data changed" in refused.stderr
+
+
+def test_checkout_reports_the_stages_that_became_stale(hooked: Path) -> None:
+    _ok(run_mlvc(hooked, "rm", "data"))
+    (hooked / "data" / "a.bin").unlink()
+    write(hooked / "mlvc.yaml", PIPELINE.format(python=sys.executable))
+    write(hooked / "src" / "prepare.py", PREPARE)
+    write(hooked / "src" / "train.py", TRAIN)
+    write(hooked / "src" / "validate.py", VALIDATE)
+    write(hooked / "params.yaml", "train:\n  lr: 0.01\n  epochs: 3\n")
+    write(hooked / "data" / "raw" / "a.txt", "alpha\n")
+    write(hooked / ".gitignore", (hooked / ".gitignore").read_text() + "/runs.log\n")
+    _ok(run_mlvc(hooked, "add", "data/raw"))
+    _ok(run_mlvc(hooked, "repro"))
+    git(hooked, "add", "-A")
+    _ok(_git(hooked, "commit", "-q", "-m", "pipeline"))
+    git(hooked, "checkout", "-q", "-b", "tuning")
+    write(hooked / "params.yaml", "train:\n  lr: 0.01\n  epochs: 9\n")
+    git(hooked, "add", "params.yaml")
+    _ok(_git(hooked, "commit", "-q", "-m", "more epochs, not trained yet"))
+    back = _ok(_git(hooked, "checkout", "main"))
+    assert "is stale" not in back.stderr
+    again = _ok(_git(hooked, "checkout", "tuning"))
+    assert "mlvc: train is stale: param train.epochs changed" in again.stderr
