@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ TEMP_MARKER = ".mlvc-tmp-"
 
 def temp_path_beside(target: Path) -> Path:
     """A fresh hidden name in the target's directory, so the final rename stays on one device."""
-    return target.with_name(f".{target.name[:80]}{TEMP_MARKER}{secrets.token_hex(6)}")
+    return target.with_name(f".{target.name[:80]}{TEMP_MARKER}{os.urandom(6).hex()}")
 
 
 @contextlib.contextmanager

@@ -235,6 +235,8 @@ class Repo:
 
     def stale_stages(self) -> list[StageRun]:
         """The stages repro would run and why; nothing runs."""
+        if not (self.root / "mlvc.yaml").is_file():
+            return []  # no pipeline: spare the imports
         from mlvc.pipeline.runner import stale_stages
 
         return stale_stages(self)

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests.helpers import git, run_mlvc, write
-from tests.test_pipeline import PIPELINE, PREPARE, TRAIN, VALIDATE
+from tests.test_pipeline import make_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / ".tools" / "node_modules"
@@ -34,14 +34,7 @@ def _node_tool(name: str) -> Path:
 
 @pytest.fixture
 def project(repo_dir: Path) -> Path:
-    write(repo_dir / "mlvc.yaml", PIPELINE.format(python="python"))
-    write(repo_dir / "src" / "prepare.py", PREPARE)
-    write(repo_dir / "src" / "train.py", TRAIN)
-    write(repo_dir / "src" / "validate.py", VALIDATE)
-    write(repo_dir / "params.yaml", "train:\n  lr: 0.01\n  epochs: 3\n")
-    write(repo_dir / "data" / "raw" / "a.txt", "alpha\n")
-    write(repo_dir / ".gitignore", "/runs.log\n/.gitlab-ci-local/\n")
-    _ok(run_mlvc(repo_dir, "add", "data/raw"))
+    make_pipeline(repo_dir, python="python")  # the CI job's own interpreter
     return repo_dir
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import git, random_bytes, run_mlvc, tree_digest, write
-from tests.test_pipeline import PIPELINE, PREPARE, TRAIN, VALIDATE
+from tests.test_pipeline import make_pipeline
 
 
 def _ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
@@ -100,14 +99,7 @@ def test_commit_is_refused_until_the_data_is_added(hooked: Path) -> None:
 def test_a_failing_validation_blocks_the_commit(hooked: Path) -> None:
     _ok(run_mlvc(hooked, "rm", "data"))
     (hooked / "data" / "a.bin").unlink()
-    write(hooked / "mlvc.yaml", PIPELINE.format(python=sys.executable))
-    write(hooked / "src" / "prepare.py", PREPARE)
-    write(hooked / "src" / "train.py", TRAIN)
-    write(hooked / "src" / "validate.py", VALIDATE)
-    write(hooked / "params.yaml", "train:\n  lr: 0.01\n  epochs: 3\n")
-    write(hooked / "data" / "raw" / "a.txt", "alpha\n")
-    write(hooked / ".gitignore", (hooked / ".gitignore").read_text() + "/runs.log\n")
-    _ok(run_mlvc(hooked, "add", "data/raw"))
+    make_pipeline(hooked)
     _ok(run_mlvc(hooked, "repro"))
     git(hooked, "add", "-A")
     _ok(_git(hooked, "commit", "-q", "-m", "pipeline"))
@@ -176,14 +168,7 @@ def test_core_hooks_path_is_honoured(repo_dir: Path) -> None:
 def test_checkout_reports_the_stages_that_became_stale(hooked: Path) -> None:
     _ok(run_mlvc(hooked, "rm", "data"))
     (hooked / "data" / "a.bin").unlink()
-    write(hooked / "mlvc.yaml", PIPELINE.format(python=sys.executable))
-    write(hooked / "src" / "prepare.py", PREPARE)
-    write(hooked / "src" / "train.py", TRAIN)
-    write(hooked / "src" / "validate.py", VALIDATE)
-    write(hooked / "params.yaml", "train:\n  lr: 0.01\n  epochs: 3\n")
-    write(hooked / "data" / "raw" / "a.txt", "alpha\n")
-    write(hooked / ".gitignore", (hooked / ".gitignore").read_text() + "/runs.log\n")
-    _ok(run_mlvc(hooked, "add", "data/raw"))
+    make_pipeline(hooked)
     _ok(run_mlvc(hooked, "repro"))
     git(hooked, "add", "-A")
     _ok(_git(hooked, "commit", "-q", "-m", "pipeline"))

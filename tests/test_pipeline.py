@@ -75,17 +75,23 @@ def _runs(repo: Path) -> list[str]:
     return names
 
 
+def make_pipeline(repo: Path, python: str = sys.executable) -> None:
+    """Write the test pipeline (scripts, params, raw data) into `repo` and track the raw data."""
+    write(repo / "mlvc.yaml", PIPELINE.format(python=python))
+    write(repo / "src" / "prepare.py", PREPARE)
+    write(repo / "src" / "train.py", TRAIN)
+    write(repo / "src" / "validate.py", VALIDATE)
+    write(repo / "params.yaml", "train:\n  lr: 0.01\n  epochs: 3\n")
+    write(repo / "data" / "raw" / "a.txt", "alpha\n")
+    write(repo / "data" / "raw" / "b.txt", "beta\n")
+    ignored = (repo / ".gitignore").read_text() if (repo / ".gitignore").exists() else ""
+    write(repo / ".gitignore", ignored + "/runs.log\n/.gitlab-ci-local/\n")
+    _ok(run_mlvc(repo, "add", "data/raw"))
+
+
 @pytest.fixture
 def pipeline_repo(repo_dir: Path) -> Path:
-    write(repo_dir / "mlvc.yaml", PIPELINE.format(python=sys.executable))
-    write(repo_dir / "src" / "prepare.py", PREPARE)
-    write(repo_dir / "src" / "train.py", TRAIN)
-    write(repo_dir / "src" / "validate.py", VALIDATE)
-    write(repo_dir / "params.yaml", "train:\n  lr: 0.01\n  epochs: 3\n")
-    write(repo_dir / "data" / "raw" / "a.txt", "alpha\n")
-    write(repo_dir / "data" / "raw" / "b.txt", "beta\n")
-    write(repo_dir / ".gitignore", "/runs.log\n")
-    _ok(run_mlvc(repo_dir, "add", "data/raw"))
+    make_pipeline(repo_dir)
     git(repo_dir, "add", "-A")
     git(repo_dir, "commit", "-q", "-m", "pipeline")
     return repo_dir

@@ -116,22 +116,18 @@ class Downloader:
         locations = [loc for oid in wanted if (loc := self.table.locate(oid)) is not None]
         ranges = plan_ranges(locations)
         progress.begin(f"Fetching from {self.remote.name}", sum(r.end - r.start for r in ranges))
-        writer = self.store.writer()
         try:
-            for request, data in map_unordered(self._read, ranges, self.jobs):
-                self.requests += 1
-                view = memoryview(data)
-                for location in request.locations:
-                    offset = location.entry.offset - request.start
-                    record = view[offset : offset + location.entry.length]
-                    payload = self._check(record, location, wanted)
-                    writer.add(location.entry.oid, location.entry.kind, payload)
-                    self.records += 1
-                progress.advance(request.end - request.start)
-            writer.flush()
-        except BaseException:
-            writer.abort()
-            raise
+            with self.store.writing() as writer:
+                for request, data in map_unordered(self._read, ranges, self.jobs):
+                    self.requests += 1
+                    view = memoryview(data)
+                    for location in request.locations:
+                        offset = location.entry.offset - request.start
+                        record = view[offset : offset + location.entry.length]
+                        payload = self._check(record, location, wanted)
+                        writer.add(location.entry.oid, location.entry.kind, payload)
+                        self.records += 1
+                    progress.advance(request.end - request.start)
         finally:
             progress.end()
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import socket
 import time
 from collections.abc import Iterator
@@ -49,7 +48,7 @@ def _fresh_holder(remote: Remote, relative: str) -> str | None:
 @contextlib.contextmanager
 def push_lock(remote: Remote) -> Iterator[None]:
     """Hold a shared push lock for the duration of the block."""
-    relative = f"locks/push-{secrets.token_hex(8)}"
+    relative = f"locks/push-{os.urandom(8).hex()}"
     path = remote.path(relative)
     remote.checked("write lock", lambda: remote.fs.pipe_file(path, _lock_body("push")))
     try:

@@ -121,16 +121,11 @@ def _pack_bytes(store: ObjectStore, name: str) -> int:
 def _rewrite(store: ObjectStore, packs: list[tuple[str, list[IndexEntry]]]) -> None:
     if not packs:
         return
-    writer = store.writer()
-    try:
+    with store.writing() as writer:
         for name, entries in packs:
             for entry in entries:
                 kind, payload = store.read_location(Location(name, entry))
                 writer.add(entry.oid, kind, payload)
-        writer.flush()
-    except BaseException:
-        writer.abort()
-        raise
 
 
 def _delete_pack(store: ObjectStore, name: str) -> None:

@@ -8,6 +8,7 @@ Every chunk is hash-checked when it is read back.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,6 +149,17 @@ class ObjectStore:
         return PackWriter(
             self.directory, self._add_published, target_size=target_size, fsync=self.fsync
         )
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[PackWriter]:
+        """A writer whose packs are published when the block ends, and dropped if it fails."""
+        writer = self.writer()
+        try:
+            yield writer
+            writer.flush()
+        except BaseException:
+            writer.abort()
+            raise
 
     def disk_usage(self) -> int:
         """Bytes used by every file in the store directory."""

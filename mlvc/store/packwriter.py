@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -126,7 +125,7 @@ class PackWriter:
 
     def _open(self) -> BinaryIO:
         self._directory.mkdir(parents=True, exist_ok=True)
-        self._temp_path = self._directory / f"incoming-{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        self._temp_path = self._directory / f"incoming-{os.urandom(8).hex()}{TEMP_SUFFIX}"
         self._stream = open(self._temp_path, "xb")  # noqa: SIM115 - closed in flush/abort
         self._stream.write(pack_header())
         self._offset = len(pack_header())

@@ -70,25 +70,21 @@ def _store_and_point(
     repo: Repo, listings: dict[str, dict[str, WorkFile]], progress: Progress
 ) -> list[AddResult]:
     store = repo.store
-    writer = store.writer()
-    blobs = BlobWriter(store, writer, repo.config.chunking)
     total = sum(item.size for files in listings.values() for item in files.values())
     progress.begin("Adding", total)
     pointers: dict[str, tuple[Pointer, int]] = {}
     try:
-        for path, files in listings.items():
-            before = blobs.new_bytes
-            snapshot = _store_files(repo, blobs, path, files, progress)
-            pointer = _pointer_for(blobs, snapshot, files)
-            pointers[path] = (pointer, blobs.new_bytes - before)
-            if pointer.kind is PointerKind.DIR:
-                signature, _ = listing_signature(files)
-                checked_ns = repo.stat_cache.filesystem_now()
-                repo.stat_cache.record_listing(path, signature, pointer.oid, checked_ns)
-        writer.flush()
-    except BaseException:
-        writer.abort()
-        raise
+        with store.writing() as writer:
+            blobs = BlobWriter(store, writer, repo.config.chunking)
+            for path, files in listings.items():
+                before = blobs.new_bytes
+                snapshot = _store_files(repo, blobs, path, files, progress)
+                pointer = _pointer_for(blobs, snapshot, files)
+                pointers[path] = (pointer, blobs.new_bytes - before)
+                if pointer.kind is PointerKind.DIR:
+                    signature, _ = listing_signature(files)
+                    checked_ns = repo.stat_cache.filesystem_now()
+                    repo.stat_cache.record_listing(path, signature, pointer.oid, checked_ns)
     finally:
         progress.end()
     results = [
