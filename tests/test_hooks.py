@@ -180,3 +180,49 @@ def test_checkout_reports_the_stages_that_became_stale(hooked: Path) -> None:
     assert "is stale" not in back.stderr
     again = _ok(_git(hooked, "checkout", "tuning"))
     assert "mlvc: train is stale: param train.epochs changed" in again.stderr
+
+
+def test_pull_rebase_updates_data_and_fetch_can_be_turned_off(hooked: Path) -> None:
+    bare = hooked.parent / "origin.git"
+    _ok(_git(hooked.parent, "init", "-q", "--bare", str(bare)))
+    git(hooked, "remote", "add", "origin", str(bare))
+    _ok(_git(hooked, "push", "-q", "origin", "main"))
+    clone = hooked.parent / "teammate"
+    _ok(_git(hooked.parent, "clone", "-q", str(bare), str(clone)))
+    _ok(run_mlvc(clone, "pull"))
+    _ok(run_mlvc(clone, "hooks", "install"))
+    write(clone / "notes.txt", "local work\n")
+    git(clone, "add", "notes.txt")
+    _ok(_git(clone, "commit", "-q", "-m", "local"))
+
+    write(hooked / "data" / "a.bin", random_bytes(50_000, 9))
+    _ok(run_mlvc(hooked, "add", "data"))
+    git(hooked, "add", "-A")
+    _ok(_git(hooked, "commit", "-q", "-m", "new data"))
+    _ok(_git(hooked, "push", "-q", "origin", "main"))
+    _ok(_git(clone, "pull", "-q", "--rebase", "origin", "main"))  # post-rewrite, no post-merge
+    assert tree_digest(clone / "data") == tree_digest(hooked / "data")
+
+    write(clone / ".mlvc" / "config.local.toml", "[hooks]\nfetch = false\n")
+    write(hooked / "data" / "a.bin", random_bytes(50_000, 10))
+    _ok(run_mlvc(hooked, "add", "data"))
+    git(hooked, "add", "-A")
+    _ok(_git(hooked, "commit", "-q", "-m", "newer data"))
+    _ok(_git(hooked, "push", "-q", "origin", "main"))
+    pulled = _ok(_git(clone, "pull", "-q", "--rebase", "origin", "main"))
+    assert "data not in the cache for: data" in pulled.stderr
+
+
+def test_hooks_installed_from_a_worktree_guard_it_too(hooked: Path) -> None:
+    _ok(run_mlvc(hooked, "hooks", "uninstall"))
+    _ok(run_mlvc(hooked, "push"))
+    worktree = hooked.parent / "wt"
+    git(hooked, "worktree", "add", "-q", "-b", "side", str(worktree))
+    _ok(run_mlvc(worktree, "pull"))
+    installed = _ok(run_mlvc(worktree, "hooks", "install", "--json")).stdout
+    assert str(hooked / ".git" / "hooks" / "pre-commit") in installed  # git's common hooks dir
+    write(worktree / "data" / "a.bin", random_bytes(50_000, 11))
+    write(worktree / "x.txt", "x")
+    git(worktree, "add", "x.txt")
+    refused = _git(worktree, "commit", "-q", "-m", "x")
+    assert refused.returncode != 0 and "data: data changed but not recorded" in refused.stderr
