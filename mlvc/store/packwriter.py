@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from mlvc.fsutil import fsync_directory, write_file_atomic
 from mlvc.hashing import Oid
-from mlvc.store.background import BackgroundWriter
+from mlvc.store.background import BUFFER_SIZE, BackgroundWriter
 from mlvc.store.packfile import (
     INDEX_SUFFIX,
     PACK_SUFFIX,
@@ -30,7 +30,6 @@ from mlvc.store.packfile import (
 
 DEFAULT_PACK_TARGET = 32 * 1024 * 1024
 TEMP_SUFFIX = ".tmp"
-_BATCH_SIZE = 4 * 1024 * 1024
 
 PublishCallback = Callable[[str, list[IndexEntry]], None]
 
@@ -55,7 +54,8 @@ class PackWriter:
         self._offset = 0
         self._entries: dict[Oid, IndexEntry] = {}
         self._background = BackgroundWriter()
-        self._batch = bytearray()
+        self._batch: bytearray | None = None
+        self._fill = 0
         self.published: list[str] = []
         self.bytes_written = 0
 
@@ -69,14 +69,19 @@ class PackWriter:
             return
         stream = self._stream or self._open()
         header = encode_record_header(oid, kind, len(payload), payload)
+        length = len(header) + len(payload)
         # Copied into a batch: the caller's view is reused for the next chunk, and one
         # hand-over per few MiB keeps the thread handoff cheap.
-        self._batch += header
-        self._batch += payload
-        if len(self._batch) >= _BATCH_SIZE:
-            self._background.write(stream, self._batch)
-            self._batch = bytearray()
-        length = len(header) + len(payload)
+        if self._batch is not None and self._fill + length > BUFFER_SIZE:
+            self._hand_over(stream)
+        if length > BUFFER_SIZE:
+            self._background.write(stream, header + bytes(payload))  # a huge manifest
+        else:
+            batch = self._batch if self._batch is not None else self._background.take_buffer()
+            self._batch = batch
+            batch[self._fill : self._fill + len(header)] = header
+            batch[self._fill + len(header) : self._fill + length] = payload
+            self._fill += length
         self._entries[oid] = IndexEntry(oid, kind, Encoding.RAW, self._offset, length, len(payload))
         self._offset += length
         self.bytes_written += length
@@ -93,9 +98,7 @@ class PackWriter:
     def _publish(self) -> None:
         if self._stream is None or self._temp_path is None:
             return
-        if self._batch:
-            self._background.write(self._stream, self._batch)
-            self._batch = bytearray()
+        self._hand_over(self._stream)
         self._background.drain()
         stream, temp_path, entries = self._stream, self._temp_path, list(self._entries.values())
         self._stream, self._temp_path, self._entries, self._offset = None, None, {}, 0
@@ -121,7 +124,13 @@ class PackWriter:
             self._stream.close()
             self._temp_path.unlink(missing_ok=True)
         self._stream, self._temp_path, self._entries, self._offset = None, None, {}, 0
-        self._batch = bytearray()
+        self._batch, self._fill = None, 0
+
+    def _hand_over(self, stream: BinaryIO) -> None:
+        """Queue the filled part of the batch for writing; the buffer comes back when written."""
+        if self._batch is not None and self._fill:
+            self._background.write(stream, memoryview(self._batch)[: self._fill], self._batch)
+            self._batch, self._fill = None, 0
 
     def _open(self) -> BinaryIO:
         self._directory.mkdir(parents=True, exist_ok=True)
