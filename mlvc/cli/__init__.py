@@ -20,11 +20,13 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# Importing the command modules registers their commands on `app`.
-from mlvc.cli import hooks as _hooks  # noqa: E402, F401
-from mlvc.cli import pipeline as _pipeline  # noqa: E402, F401
-from mlvc.cli import remote as _remote  # noqa: E402, F401
+# Importing the command modules registers their commands, in this order in --help.
+# isort: off
 from mlvc.cli import workspace as _workspace  # noqa: E402, F401
+from mlvc.cli import remote as _remote  # noqa: E402, F401
+from mlvc.cli import pipeline as _pipeline  # noqa: E402, F401
+from mlvc.cli import hooks as _hooks  # noqa: E402, F401
+# isort: on
 
 EXIT_INTERRUPTED = 130
 EXIT_UNEXPECTED = 3
