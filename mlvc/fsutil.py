@@ -46,6 +46,11 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+def covers(outer: str, inner: str) -> bool:
+    """Whether the repository path `inner` is `outer` or lies below it."""
+    return inner == outer or inner.startswith(outer + "/")
+
+
 def file_mode(executable: bool) -> int:
     """The permission bits a new file gets under the current umask."""
     umask = os.umask(0)

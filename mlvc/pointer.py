@@ -15,6 +15,7 @@ unknown keys sorted by name (kept so newer mlvc versions can add keys).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -69,6 +70,26 @@ def data_path_of(pointer_path: str) -> str:
 def pointer_path_of(data_path: str) -> str:
     """Return the pointer file path for a tracked path (``a/b`` -> ``a/b.mlvc``)."""
     return data_path + POINTER_SUFFIX
+
+
+def parse_pointer_files(
+    files: Iterable[tuple[str, bytes]], *, skip_invalid: bool = False
+) -> list[tuple[str, Pointer]]:
+    """(data path, pointer) for (pointer path, bytes) pairs, each distinct (path, oid) once.
+
+    With `skip_invalid`, damaged pointers are passed over: one in git history
+    references nothing that could be kept or sent.
+    """
+    found: dict[tuple[str, Oid], Pointer] = {}
+    for pointer_path, data in files:
+        try:
+            pointer = parse_pointer(data, pointer_path)
+        except PointerFormatError:
+            if skip_invalid:
+                continue
+            raise
+        found.setdefault((data_path_of(pointer_path), pointer.oid), pointer)
+    return [(path, pointer) for (path, _), pointer in found.items()]
 
 
 def parse_pointer(text: bytes, path: str) -> Pointer:

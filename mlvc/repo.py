@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from mlvc.config import (
     CONFIG_NAME,
@@ -17,10 +17,18 @@ from mlvc.config import (
     write_document,
 )
 from mlvc.errors import NotInitializedError, PathOutsideRepositoryError, UnsupportedPathError
+from mlvc.fsutil import covers
 from mlvc.git.history import GitHistory
 from mlvc.git.worktree import find_worktree_root, list_files
 from mlvc.lock import repository_lock
-from mlvc.pointer import POINTER_SUFFIX, Pointer, data_path_of, parse_pointer, pointer_path_of
+from mlvc.pointer import (
+    POINTER_SUFFIX,
+    Pointer,
+    data_path_of,
+    parse_pointer,
+    parse_pointer_files,
+    pointer_path_of,
+)
 from mlvc.progress import SILENT, Progress
 from mlvc.store.objects import ObjectStore
 from mlvc.store.state import StatCache
@@ -39,10 +47,7 @@ if TYPE_CHECKING:
     from mlvc.remotes.remote import Remote
 
 
-def _contains(outer: str, inner: str) -> bool:
-    return inner == outer or inner.startswith(outer + "/")
-
-
+T = TypeVar("T")
 MLVC_DIR = ".mlvc"
 _INTERNAL_IGNORES = "/cache/\n/tmp/\n/state.db*\n/lock\n/config.local.toml\n"
 
@@ -265,18 +270,10 @@ class Repo:
         self, revisions: Sequence[str], all_commits: bool
     ) -> list[tuple[str, Pointer]]:
         """(path, pointer) for the pointers of some revisions, or of every reachable commit."""
-        found: dict[tuple[str, bytes], Pointer] = {}
-        blobs: list[tuple[str, bytes]] = []
-        for revision in revisions:
-            blobs.extend(
-                (f"{path}", data) for path, data in self.history.pointers_at(revision).items()
-            )
+        files = [item for rev in revisions for item in self.history.pointers_at(rev).items()]
         if all_commits:
-            blobs.extend(self.history.reachable_pointers())
-        for pointer_path, data in blobs:
-            pointer = parse_pointer(data, pointer_path)
-            found.setdefault((data_path_of(pointer_path), pointer.oid), pointer)
-        return [(path, pointer) for (path, _), pointer in found.items()]
+            files.extend(self.history.reachable_pointers())
+        return parse_pointer_files(files)
 
     def select_pointers(
         self, paths: Sequence[str | Path], revisions: Sequence[str], all_commits: bool
@@ -287,7 +284,7 @@ class Repo:
         pointers = self.revision_pointers(revisions, all_commits)
         if paths:
             wanted = [self.data_path(path) for path in paths]
-            pointers = [item for item in pointers if any(_contains(w, item[0]) for w in wanted)]
+            pointers = [item for item in pointers if any(covers(w, item[0]) for w in wanted)]
         return pointers
 
     def push(
@@ -305,9 +302,7 @@ class Repo:
         from mlvc.remotes.push import push_pointers
 
         pointers = self.select_pointers(paths, revisions, all_commits)
-        with self.locked(exclusive=False):
-            opened = self.remote(remote)
-            return push_pointers(self, opened, pointers, jobs=opened.jobs(jobs), progress=progress)
+        return self._transfer(push_pointers, pointers, remote, jobs, progress, exclusive=False)
 
     def fetch(
         self,
@@ -323,9 +318,22 @@ class Repo:
         from mlvc.remotes.fetch import fetch_pointers
 
         pointers = self.select_pointers(paths, revisions, all_commits)
-        with self.locked(exclusive=True):
+        return self._transfer(fetch_pointers, pointers, remote, jobs, progress, exclusive=True)
+
+    def _transfer(
+        self,
+        action: Callable[..., T],
+        pointers: list[tuple[str, Pointer]],
+        remote: str | None,
+        jobs: int | None,
+        progress: Progress,
+        *,
+        exclusive: bool,
+    ) -> T:
+        """Run a push or fetch under the repository lock (fetch writes the cache: exclusive)."""
+        with self.locked(exclusive=exclusive):
             opened = self.remote(remote)
-            return fetch_pointers(self, opened, pointers, jobs=opened.jobs(jobs), progress=progress)
+            return action(self, opened, pointers, jobs=opened.jobs(jobs), progress=progress)
 
     def pull(
         self,

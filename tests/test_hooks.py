@@ -96,13 +96,18 @@ def test_commit_is_refused_until_the_data_is_added(hooked: Path) -> None:
     _ok(_git(hooked, "commit", "-q", "--no-verify", "-m", "no verify"))
 
 
+def _commit_trained_pipeline(repo: Path) -> None:
+    """Replace the fixture's data by the test pipeline, run it, and commit the result."""
+    _ok(run_mlvc(repo, "rm", "data"))
+    (repo / "data" / "a.bin").unlink()
+    make_pipeline(repo)
+    _ok(run_mlvc(repo, "repro"))
+    git(repo, "add", "-A")
+    _ok(_git(repo, "commit", "-q", "-m", "pipeline"))
+
+
 def test_a_failing_validation_blocks_the_commit(hooked: Path) -> None:
-    _ok(run_mlvc(hooked, "rm", "data"))
-    (hooked / "data" / "a.bin").unlink()
-    make_pipeline(hooked)
-    _ok(run_mlvc(hooked, "repro"))
-    git(hooked, "add", "-A")
-    _ok(_git(hooked, "commit", "-q", "-m", "pipeline"))
+    _commit_trained_pipeline(hooked)
     write(hooked / "params.yaml", "train:\n  lr: 0.5\n  epochs: 3\n")
     repro = run_mlvc(hooked, "repro", "train")
     assert repro.returncode == 0, repro.stderr
@@ -166,12 +171,7 @@ def test_core_hooks_path_is_honoured(repo_dir: Path) -> None:
 
 
 def test_checkout_reports_the_stages_that_became_stale(hooked: Path) -> None:
-    _ok(run_mlvc(hooked, "rm", "data"))
-    (hooked / "data" / "a.bin").unlink()
-    make_pipeline(hooked)
-    _ok(run_mlvc(hooked, "repro"))
-    git(hooked, "add", "-A")
-    _ok(_git(hooked, "commit", "-q", "-m", "pipeline"))
+    _commit_trained_pipeline(hooked)
     git(hooked, "checkout", "-q", "-b", "tuning")
     write(hooked / "params.yaml", "train:\n  lr: 0.01\n  epochs: 9\n")
     git(hooked, "add", "params.yaml")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,13 +84,21 @@ class GitHistory:
             except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
                 continue  # a tag of a tree or blob has no history to walk
             walker.push(target.id)
+        yield from self._commits_pointers(walker)
+
+    def commits_pointers(self, revisions: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """Pointer files of the given commits, each distinct tree and blob read once (so a
+        subtree repeated at two paths is listed at one of them)."""
+        return self._commits_pointers(self.resolve(revision) for revision in revisions)
+
+    def _commits_pointers(self, commits: Iterable[Any]) -> Iterator[tuple[str, bytes]]:
         seen_trees: set[Any] = set()
         seen_blobs: set[Any] = set()
-        for commit in walker:
+        for commit in commits:
             for path, blob_id in self._walk_tree(commit.tree, "", seen_trees):
                 if blob_id not in seen_blobs:
                     seen_blobs.add(blob_id)
-                    yield path, repository[blob_id].data
+                    yield path, self.repository[blob_id].data
 
     def _walk_tree(
         self, tree: Any, prefix: str, seen: set[Any] | None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from mlvc.errors import HookError, MlvcError
 from mlvc.git.worktree import run_git
-from mlvc.pointer import POINTER_SUFFIX, Pointer, data_path_of, parse_pointer, pointer_path_of
+from mlvc.pointer import POINTER_SUFFIX, Pointer, parse_pointer_files, pointer_path_of
 
 if TYPE_CHECKING:
     from mlvc.progress import Progress
@@ -95,10 +95,14 @@ def sync_workspace(repo: Repo, hook: str, say: Say = _say) -> None:
 
 
 def _has_remote(repo: Repo) -> bool:
-    from mlvc.remotes.settings import read_remotes
+    from mlvc.errors import RemoteNotFoundError
+    from mlvc.remotes.settings import choose_remote
 
-    remotes, default = read_remotes(repo.mlvc_dir)
-    return bool(default) or len(remotes) == 1
+    try:
+        choose_remote(repo.mlvc_dir, None)
+    except RemoteNotFoundError:
+        return False
+    return True
 
 
 def pushed_pointers(repo: Repo, remote_name: str, updates: list[str]) -> list[tuple[str, Pointer]]:
@@ -114,16 +118,7 @@ def pushed_pointers(repo: Repo, remote_name: str, updates: list[str]) -> list[tu
             exclude = [f"^{remote_sha}"]
         listing = run_git(repo.root, "rev-list", local_sha, *exclude).decode().split()
         commits.update(listing)
-    found: dict[tuple[str, bytes], Pointer] = {}
-    seen_blobs: set[bytes] = set()
-    for commit in sorted(commits):
-        for pointer_path, data in repo.history.pointers_at(commit).items():
-            if data in seen_blobs:
-                continue
-            seen_blobs.add(data)
-            pointer = parse_pointer(data, f"{commit[:12]}:{pointer_path}")
-            found.setdefault((data_path_of(pointer_path), pointer.oid), pointer)
-    return [(path, pointer) for (path, _), pointer in found.items()]
+    return parse_pointer_files(repo.history.commits_pointers(sorted(commits)))
 
 
 def _exists(repo: Repo, sha: str) -> bool:

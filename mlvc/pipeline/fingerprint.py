@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from mlvc.errors import PipelineError
 from mlvc.hashing import hash_bytes, oid_to_text
 from mlvc.pipeline.spec import Stage
-from mlvc.tree import encode_tree
 from mlvc.workspace.scan import WorkspaceHasher, list_work_files
 
 if TYPE_CHECKING:
@@ -50,11 +49,10 @@ class Fingerprints:
             value = MISSING
         else:
             files = {k: v for k, v in files.items() if not any(n in k for n in _NOISE)}
-            snapshot = self.hasher.snapshot(path, files)
-            if "" in snapshot:
-                value = oid_to_text(snapshot[""].oid)
+            if "" in files:
+                value = oid_to_text(self.hasher.snapshot(path, files)[""].oid)
             else:
-                value = oid_to_text(hash_bytes(encode_tree(snapshot.values())))
+                value = oid_to_text(self.hasher.tree_oid(path, files)[0])
         self._cache[path] = value
         return value
 

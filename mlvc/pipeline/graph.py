@@ -5,11 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlvc.errors import PipelineError
+from mlvc.fsutil import covers
 from mlvc.pipeline.spec import PIPELINE_FILE, Stage
-
-
-def _covers(outer: str, inner: str) -> bool:
-    return inner == outer or inner.startswith(outer + "/")
 
 
 class StageGraph:
@@ -21,7 +18,7 @@ class StageGraph:
         for stage in stages.values():
             for product in stage.products:
                 for claimed, owner in self.producer.items():
-                    if _covers(claimed, product) or _covers(product, claimed):
+                    if covers(claimed, product) or covers(product, claimed):
                         raise PipelineError(
                             PIPELINE_FILE,
                             stage.name,
@@ -34,7 +31,7 @@ class StageGraph:
                 producers = {
                     owner
                     for product, owner in self.producer.items()
-                    if _covers(product, dep) or _covers(dep, product)
+                    if covers(product, dep) or covers(dep, product)
                 }
                 producers.discard(stage.name)
                 if not producers and not (root / dep).exists():

@@ -19,8 +19,8 @@ from mlvc.hashing import hash_bytes
 from mlvc.parallel import map_unordered
 from mlvc.pointer import Pointer
 from mlvc.progress import Progress
-from mlvc.remotes.needs import Attribution, blob_records, pointer_blobs
 from mlvc.remotes.remote import Remote
+from mlvc.store.needs import Attribution, blob_records, pointer_blobs
 from mlvc.store.packfile import RecordKind, decode_manifest, decode_record
 from mlvc.store.table import Location, PackTable
 from mlvc.workspace.results import JsonRecord
@@ -94,17 +94,8 @@ class Downloader:
 
     def fetch_blobs(self, blobs: Attribution, progress: Progress) -> None:
         """Make every blob complete in the cache: its record, then a manifest's chunks."""
-        self.fetch_records(
-            {oid: path for oid, path in blobs.items() if oid not in self.store.table}, progress
-        )
-        chunks: Attribution = {}
-        for blob, path in blobs.items():
-            location = self.store.locate(blob)
-            if location is not None and location.entry.kind is RecordKind.MANIFEST:
-                for chunk in self.store.blob_chunks(blob):
-                    if chunk not in self.store.table:
-                        chunks.setdefault(chunk, path)
-        self.fetch_records(chunks, progress)
+        for _ in ("records", "chunks of the manifests among them"):
+            self.fetch_records(blob_records(self.store, blobs)[1], progress)
 
     def fetch_records(self, wanted: Attribution, progress: Progress) -> None:
         """Download records (absent from the cache) and publish them to the cache."""
@@ -165,10 +156,11 @@ def fetch_pointers(
     for path, pointer in pointers:
         top.setdefault(pointer.oid, path)
     downloader.fetch_blobs(top, progress)  # files, and the tree listings
-    downloader.fetch_blobs(pointer_blobs(repo.store, pointers), progress)  # the trees' files
-    _, incomplete = blob_records(repo.store, pointer_blobs(repo.store, pointers))
-    if incomplete:
-        raise RemoteDataError(remote.name, "data is missing from the remote", incomplete)
+    blobs = pointer_blobs(repo.store, pointers)  # now with the files of the trees
+    downloader.fetch_blobs(blobs, progress)
+    missing = blob_records(repo.store, blobs)[1]
+    if missing:
+        raise RemoteDataError(remote.name, "data is missing from the remote", missing.values())
     return FetchResult(remote.name, downloader.records, remote.bytes_received, downloader.requests)
 
 

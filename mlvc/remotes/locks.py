@@ -57,8 +57,7 @@ def push_lock(remote: Remote) -> Iterator[None]:
             raise RemoteBusyError(remote.name, f"a gc is running ({holder})")
         yield
     finally:
-        with contextlib.suppress(Exception):
-            remote.call("delete lock", lambda: remote.fs.rm_file(path))
+        _release(remote, path)
 
 
 @contextlib.contextmanager
@@ -67,14 +66,19 @@ def gc_lock(remote: Remote) -> Iterator[None]:
     path = remote.path(GC_LOCK)
     _create_exclusive(remote, path)
     try:
-        for relative in _push_locks(remote):
-            holder = _fresh_holder(remote, relative)
+        for name in remote.listing("locks"):
+            holder = _fresh_holder(remote, f"locks/{name}") if name.startswith("push-") else None
             if holder is not None:
                 raise RemoteBusyError(remote.name, f"a push is running ({holder})")
         yield
     finally:
-        with contextlib.suppress(Exception):
-            remote.call("delete lock", lambda: remote.fs.rm_file(path))
+        _release(remote, path)
+
+
+def _release(remote: Remote, path: str) -> None:
+    """Delete a lock; a failure here must not hide the error that ended the block."""
+    with contextlib.suppress(Exception):
+        remote.call("delete lock", lambda: remote.fs.rm_file(path))
 
 
 def _create_exclusive(remote: Remote, path: str) -> None:
@@ -92,17 +96,3 @@ def _create_exclusive(remote: Remote, path: str) -> None:
     if holder is not None:
         raise RemoteBusyError(remote.name, f"another gc is running ({holder})")
     remote.checked("write lock", lambda: remote.fs.pipe_file(path, body))  # replace a stale lock
-
-
-def _push_locks(remote: Remote) -> list[str]:
-    directory = remote.path("locks")
-    remote.fs.invalidate_cache(directory)
-    try:
-        names = remote.call("list locks", lambda: remote.fs.ls(directory, detail=False))
-    except FileNotFoundError:
-        return []
-    return [
-        "locks/" + str(name).rsplit("/", 1)[-1]
-        for name in names
-        if str(name).rsplit("/", 1)[-1].startswith("push-")
-    ]

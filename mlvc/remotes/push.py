@@ -16,8 +16,8 @@ from mlvc.hashing import Oid
 from mlvc.pointer import Pointer
 from mlvc.progress import Progress
 from mlvc.remotes.locks import push_lock
-from mlvc.remotes.needs import blob_records, pointer_blobs
 from mlvc.remotes.remote import Remote
+from mlvc.store.needs import blob_records, pointer_blobs
 from mlvc.store.packfile import INDEX_SUFFIX, PACK_SUFFIX, IndexEntry
 from mlvc.store.packwriter import PackWriter
 from mlvc.workspace.results import JsonRecord
@@ -54,15 +54,16 @@ def push_pointers(
 ) -> PushResult:
     """Upload every record the pointers need that the remote does not have."""
     store = repo.store
-    records, incomplete = blob_records(store, pointer_blobs(store, pointers))
-    if incomplete:
-        raise MissingDataError(incomplete, "nothing was pushed; run 'mlvc fetch' or 'mlvc add'")
+    records, not_cached = blob_records(store, pointer_blobs(store, pointers))
+    if not_cached:
+        hint = "nothing was pushed; run 'mlvc fetch' or 'mlvc add'"
+        raise MissingDataError(set(not_cached.values()), hint)
     remote.ensure_layout()
     with push_lock(remote):
         table = remote.load_table(jobs)
-        missing = [oid for oid in records if oid not in table]
-        packs = send_records(repo, remote, missing, jobs=jobs, progress=progress)
-    return PushResult(remote.name, len(records), len(missing), packs, remote.bytes_sent)
+        unsent = [oid for oid in records if oid not in table]
+        packs = send_records(repo, remote, unsent, jobs=jobs, progress=progress)
+    return PushResult(remote.name, len(records), len(unsent), packs, remote.bytes_sent)
 
 
 def send_records(

@@ -121,9 +121,9 @@ class Remote:
 
     # -- indexes --------------------------------------------------------------------
 
-    def _pack_listing(self) -> dict[str, int]:
-        """File name -> size for everything under packs/."""
-        directory = self.path("packs")
+    def listing(self, relative: str) -> dict[str, int]:
+        """File name -> size for the files in a directory of the remote (none if it is absent)."""
+        directory = self.path(relative)
 
         def listing() -> dict[str, int]:
             self.fs.invalidate_cache(directory)
@@ -133,16 +133,16 @@ class Remote:
                 return {}
             return {str(e["name"]).rsplit("/", 1)[-1]: int(e.get("size") or 0) for e in entries}
 
-        return self.checked("list packs", listing)
+        return self.checked(f"list {relative}", listing)
 
     def index_names(self) -> list[str]:
         """Names of every published pack (a pack counts once its index exists)."""
-        names = self._pack_listing()
+        names = self.listing("packs")
         return sorted(name[: -len(INDEX_SUFFIX)] for name in names if name.endswith(INDEX_SUFFIX))
 
     def pack_sizes(self) -> dict[str, int]:
         """Published pack name -> bytes of its pack and index files."""
-        files = self._pack_listing()
+        files = self.listing("packs")
         sizes = {}
         for file_name, size in files.items():
             if file_name.endswith(INDEX_SUFFIX):

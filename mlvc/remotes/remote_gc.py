@@ -12,53 +12,37 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mlvc.errors import PointerFormatError
 from mlvc.hashing import Oid
-from mlvc.pointer import Pointer, PointerKind, data_path_of, parse_pointer
+from mlvc.pointer import PointerKind, parse_pointer_files
 from mlvc.progress import Progress
 from mlvc.remotes.fetch import Downloader
 from mlvc.remotes.locks import gc_lock
-from mlvc.remotes.needs import Attribution
 from mlvc.remotes.push import send_records
 from mlvc.remotes.remote import Remote
+from mlvc.store.needs import Attribution, pointer_blobs
 from mlvc.store.packfile import RecordKind
 from mlvc.store.table import PackTable
-from mlvc.tree import decode_tree
 from mlvc.workspace.results import GcResult
-from mlvc.workspace.scan import join
 
 if TYPE_CHECKING:
     from mlvc.repo import Repo
-
-
-def _history_pointers(repo: Repo) -> list[tuple[str, Pointer]]:
-    found = []
-    for pointer_path, data in repo.history.reachable_pointers():
-        try:
-            found.append((data_path_of(pointer_path), parse_pointer(data, pointer_path)))
-        except PointerFormatError:
-            continue  # a damaged pointer in history references nothing we can keep
-    return found
 
 
 def remote_live_oids(
     repo: Repo, downloader: Downloader, table: PackTable, progress: Progress
 ) -> set[Oid]:
     """Records referenced by reachable commits, reading trees and manifests as needed."""
-    pointers = _history_pointers(repo)
-    blobs: Attribution = {}
-    trees: Attribution = {p.oid: path for path, p in pointers if p.kind is PointerKind.DIR}
-    downloader.fetch_blobs({oid: path for oid, path in trees.items() if oid in table}, progress)
-    for path, pointer in pointers:
-        blobs.setdefault(pointer.oid, path)
-        if pointer.kind is PointerKind.DIR and not repo.store.missing_chunks(pointer.oid):
-            for entry in decode_tree(repo.store.read_blob(pointer.oid), pointer.oid):
-                blobs.setdefault(entry.oid, join(path, entry.path))
+    pointers = parse_pointer_files(repo.history.reachable_pointers(), skip_invalid=True)
+    trees = {p.oid: path for path, p in pointers if p.kind is PointerKind.DIR and p.oid in table}
+    downloader.fetch_blobs(trees, progress)  # to list the files of each tree
+    blobs = pointer_blobs(repo.store, pointers)
     manifests: Attribution = {}
     for oid, path in blobs.items():
         location = table.locate(oid)
         if location is not None and location.entry.kind is RecordKind.MANIFEST:
             manifests[oid] = path
+    # the manifests themselves, not their chunks (which may exist only in the remote):
+    # only their chunk lists are needed
     downloader.fetch_records(
         {o: p for o, p in manifests.items() if not repo.store.has(o)}, progress
     )

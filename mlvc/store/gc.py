@@ -11,56 +11,32 @@ exclusive repository lock, so no writer is running.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlvc.errors import PointerFormatError
 from mlvc.fsutil import TEMP_MARKER
 from mlvc.hashing import Oid
-from mlvc.pointer import Pointer, PointerKind, parse_pointer
+from mlvc.pointer import Pointer, parse_pointer_files
+from mlvc.store.needs import blob_records, pointer_blobs
 from mlvc.store.objects import ObjectStore
-from mlvc.store.packfile import INDEX_SUFFIX, PACK_SUFFIX, IndexEntry, RecordKind
+from mlvc.store.packfile import INDEX_SUFFIX, PACK_SUFFIX, IndexEntry
 from mlvc.store.table import Location
-from mlvc.tree import decode_tree
 from mlvc.workspace.results import GcResult
 
 if TYPE_CHECKING:
     from mlvc.repo import Repo
 
 
-def referenced_pointers(repo: Repo, *, workspace_only: bool) -> Iterator[Pointer]:
+def referenced_pointers(repo: Repo, *, workspace_only: bool) -> list[tuple[str, Pointer]]:
     """Pointers in the workspace and, unless `workspace_only`, in reachable history."""
-    for path in repo.tracked_paths():
-        yield repo.read_pointer(path)
-    if workspace_only:
-        return
-    for path, data in repo.history.reachable_pointers():
-        try:
-            yield parse_pointer(data, path)
-        except PointerFormatError:
-            continue  # a damaged pointer in history references nothing we can keep
+    pointers = [(path, repo.read_pointer(path)) for path in repo.tracked_paths()]
+    if not workspace_only:
+        pointers += parse_pointer_files(repo.history.reachable_pointers(), skip_invalid=True)
+    return pointers
 
 
-def live_oids(store: ObjectStore, pointers: Iterator[Pointer]) -> set[Oid]:
-    """Every record oid the pointers need: blobs, manifests' chunks, trees and their files."""
-    live: set[Oid] = set()
-    for pointer in pointers:
-        if pointer.oid in live:
-            continue
-        _keep_blob(store, pointer.oid, live)
-        if pointer.kind is PointerKind.DIR and not store.missing_chunks(pointer.oid):
-            for entry in decode_tree(store.read_blob(pointer.oid), pointer.oid):
-                _keep_blob(store, entry.oid, live)
-    return live
-
-
-def _keep_blob(store: ObjectStore, oid: Oid, live: set[Oid]) -> None:
-    if oid in live:
-        return
-    live.add(oid)
-    location = store.locate(oid)
-    if location is not None and location.entry.kind is RecordKind.MANIFEST:
-        live.update(store.blob_chunks(oid))
+def live_oids(store: ObjectStore, pointers: list[tuple[str, Pointer]]) -> set[Oid]:
+    """Every stored record the pointers need: blobs, manifests' chunks, trees and their files."""
+    return set(blob_records(store, pointer_blobs(store, pointers))[0])
 
 
 def collect_garbage(repo: Repo, *, dry_run: bool, workspace_only: bool) -> GcResult:

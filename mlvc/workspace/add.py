@@ -20,7 +20,7 @@ from mlvc.errors import (
     PointerFormatError,
     TrackedByGitError,
 )
-from mlvc.fsutil import write_file_atomic
+from mlvc.fsutil import covers, write_file_atomic
 from mlvc.git.ignore import add_ignores
 from mlvc.git.worktree import tracked_paths
 from mlvc.hashing import Oid
@@ -36,16 +36,11 @@ if TYPE_CHECKING:
     from mlvc.repo import Repo
 
 
-def contains(outer: str, inner: str) -> bool:
-    """Whether `inner` is `outer` or lies below it."""
-    return inner == outer or inner.startswith(outer + "/")
-
-
 def check_overlaps(new_paths: Sequence[str], existing: Sequence[str]) -> None:
     """Refuse a path that contains, or lies inside, another tracked or new path."""
     for index, path in enumerate(new_paths):
         for other in [*new_paths[:index], *existing]:
-            if other != path and (contains(other, path) or contains(path, other)):
+            if other != path and (covers(other, path) or covers(path, other)):
                 raise OverlappingPathError(path, other)
 
 

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlvc.errors import CorruptObjectError, LocalChangesError, MissingDataError, NotTrackedError
-from mlvc.fsutil import atomic_target, file_mode, remove_empty_parents
+from mlvc.fsutil import atomic_target, covers, file_mode, remove_empty_parents
 from mlvc.hashing import hash_bytes, new_hasher, oid_to_text
 from mlvc.pointer import PointerKind
 from mlvc.progress import Progress
 from mlvc.store.objects import ObjectStore
 from mlvc.store.state import StatKey
 from mlvc.tree import EntryMode, TreeEntry
-from mlvc.workspace.add import contains
 from mlvc.workspace.compare import pointer_snapshot
 from mlvc.workspace.results import CheckoutResult
 from mlvc.workspace.scan import WorkspaceHasher, join, list_work_files
@@ -50,7 +49,7 @@ def select_tracked(tracked: list[str], selected: list[str] | None) -> list[str]:
         return tracked
     chosen: dict[str, None] = {}
     for wanted in selected:
-        matches = [path for path in tracked if contains(wanted, path)]
+        matches = [path for path in tracked if covers(wanted, path)]
         if not matches:
             raise NotTrackedError(wanted)
         chosen.update(dict.fromkeys(matches))

@@ -35,6 +35,7 @@ def _path_status(repo: Repo, hasher: WorkspaceHasher, path: str, pointer: Pointe
         return PathStatus(path, pointer.kind.value, PathState.MISSING, in_cache)
     is_dir = "" not in files
     actual = None
+    tree_oid = None
     if pointer.kind is PointerKind.DIR and is_dir:
         tree_oid, actual = hasher.tree_oid(path, files)
         if tree_oid == pointer.oid:
@@ -46,8 +47,8 @@ def _path_status(repo: Repo, hasher: WorkspaceHasher, path: str, pointer: Pointe
     expected = pointer_snapshot(repo.store, pointer)
     if expected is None:
         # the tree is not in the cache: compare the listing's hash only
-        current = Pointer(PointerKind.DIR, hash_bytes(encode_tree(actual.values())), 0, 0)
-        changes = pointer_change(path, pointer, current)
+        tree_oid = tree_oid or hash_bytes(encode_tree(actual.values()))
+        changes = pointer_change(path, pointer, Pointer(PointerKind.DIR, tree_oid, 0, 0))
     else:
         changes = compare_snapshots(path, expected, actual)
     state = PathState.MODIFIED if changes else PathState.UNCHANGED
