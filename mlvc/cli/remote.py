@@ -104,58 +104,39 @@ def remote_default(name: str, local: Local = False) -> None:
     set_default_remote(Repo(Path.cwd()).mlvc_dir, name, local=local)
 
 
-def _transfer(
-    verb: str,
-    paths: list[Path] | None,
-    rev: list[str] | None,
-    all_commits: bool,
-    remote: str | None,
-    jobs: int | None,
-    quiet: bool,
-    json_output: bool,
-) -> None:
-    with Repo(Path.cwd()) as repo:
-        method = repo.push if verb == "push" else repo.fetch
-        result = method(
-            paths or [],
-            revisions=rev or [],
-            all_commits=all_commits,
-            remote=remote,
-            jobs=jobs,
-            progress=make_progress(quiet),
-        )
-    if json_output:
-        print_json(result.to_json())
-    elif not quiet:
-        echo(result.summary())
+def _transfer_command(verb: str, help_text: str) -> None:
+    """Register `push` or `fetch`: the same options, one Repo method each."""
+
+    def command(
+        paths: Paths = None,
+        rev: Revisions = None,
+        all_commits: AllCommits = False,
+        remote: RemoteName = None,
+        jobs: Jobs = None,
+        quiet: Quiet = False,
+        json_output: Json = False,
+    ) -> None:
+        with Repo(Path.cwd()) as repo:
+            method = repo.push if verb == "push" else repo.fetch
+            result = method(
+                paths or [],
+                revisions=rev or [],
+                all_commits=all_commits,
+                remote=remote,
+                jobs=jobs,
+                progress=make_progress(quiet),
+            )
+        if json_output:
+            print_json(result.to_json())
+        elif not quiet:
+            echo(result.summary())
+
+    command.__doc__ = help_text
+    app.command(verb)(command)
 
 
-@app.command()
-def push(
-    paths: Paths = None,
-    rev: Revisions = None,
-    all_commits: AllCommits = False,
-    remote: RemoteName = None,
-    jobs: Jobs = None,
-    quiet: Quiet = False,
-    json_output: Json = False,
-) -> None:
-    """Upload the data of tracked paths that the remote does not have yet."""
-    _transfer("push", paths, rev, all_commits, remote, jobs, quiet, json_output)
-
-
-@app.command()
-def fetch(
-    paths: Paths = None,
-    rev: Revisions = None,
-    all_commits: AllCommits = False,
-    remote: RemoteName = None,
-    jobs: Jobs = None,
-    quiet: Quiet = False,
-    json_output: Json = False,
-) -> None:
-    """Download into the cache the data the pointers (or revisions) need."""
-    _transfer("fetch", paths, rev, all_commits, remote, jobs, quiet, json_output)
+_transfer_command("push", "Upload the data of tracked paths that the remote does not have yet.")
+_transfer_command("fetch", "Download into the cache the data the pointers (or revisions) need.")
 
 
 @app.command()
