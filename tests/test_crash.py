@@ -78,7 +78,7 @@ def test_ctrl_c_during_add_exits_130_and_leaves_no_temporary_file(repo_dir: Path
         time.sleep(0.01)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate()
-    assert process.returncode == 130
+    assert process.returncode == 130, err
     assert err == "mlvc: interrupted\n"
     assert not list(packs.glob("*.tmp"))
     assert not (repo_dir / "big.bin.mlvc").exists()

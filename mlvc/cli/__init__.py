@@ -53,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         where = f": {failure.filename}" if failure.filename else ""
         _fail(f"error: {failure.strerror or failure}{where}", 1)
     except Exception as unexpected:
+        if _during_interrupt(unexpected):
+            _fail("interrupted", EXIT_INTERRUPTED)  # cleanup after Ctrl-C failed in turn
         if os.environ.get("MLVC_DEBUG"):
             raise
         _fail(
@@ -63,6 +65,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     if status == EXIT_INTERRUPTED:
         _fail("interrupted", EXIT_INTERRUPTED)  # typer turns Ctrl-C into this exit status
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def _during_interrupt(error: BaseException) -> bool:
+    """Whether `error` was raised while a Ctrl-C was being handled."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__context__ or current.__cause__
+    return False
 
 
 def _fail(message: str, code: int) -> None:
